@@ -1,0 +1,2 @@
+export { ConfigError, EnvReader } from './env-reader';
+export { readInfrastructureConfig, type InfrastructureConfig } from './infrastructure-config';

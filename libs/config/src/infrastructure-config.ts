@@ -1,0 +1,32 @@
+import { EnvReader } from './env-reader';
+
+/** Connection settings every service shares: the broker, the store and its own credentials. */
+export interface InfrastructureConfig {
+  /** KAFKA_BROKERS, default 127.0.0.1:9092. */
+  kafkaBrokers: string[];
+  /** KAFKA_USERNAME (default: the service name) and KAFKA_PASSWORD (default `<user>-dev-secret`). */
+  kafkaUsername: string;
+  kafkaPassword: string;
+  /** KAFKA_CLIENT_ID, default the service name plus the process id. */
+  kafkaClientId: string;
+  /** MONGODB_URI, default mongodb://127.0.0.1:27017/ (the local FerretDB). */
+  mongoUri: string;
+  /** MONGODB_DATABASE, default `imei_<service with underscores>`. */
+  mongoDatabase: string;
+  /** LOG_LEVEL, default info. */
+  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+}
+
+/** Reads the shared infrastructure settings for `service` (see field docs for variables and defaults). */
+export function readInfrastructureConfig(service: string, env = new EnvReader()): InfrastructureConfig {
+  const kafkaUsername = env.string('KAFKA_USERNAME', service);
+  return {
+    kafkaBrokers: env.list('KAFKA_BROKERS', ['127.0.0.1:9092']),
+    kafkaUsername,
+    kafkaPassword: env.string('KAFKA_PASSWORD', `${kafkaUsername}-dev-secret`),
+    kafkaClientId: env.string('KAFKA_CLIENT_ID', `${service}-${process.pid}`),
+    mongoUri: env.string('MONGODB_URI', 'mongodb://127.0.0.1:27017/'),
+    mongoDatabase: env.string('MONGODB_DATABASE', `imei_${service.replace(/-/g, '_')}`),
+    logLevel: env.oneOf('LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'info'),
+  };
+}

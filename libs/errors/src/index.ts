@@ -1,0 +1,1 @@
+export { DomainError, PoisonRecordError, isRetriable, type DomainErrorCode, type FieldViolation } from './domain-error';
