@@ -1,2 +1,3 @@
 export { ConfigError, EnvReader } from './env-reader';
 export { readInfrastructureConfig, type InfrastructureConfig } from './infrastructure-config';
+export { onShutdown, type ShutdownStep } from './shutdown';

@@ -1,3 +1,4 @@
+export { groupPrefix, operatorAcls, operatorPrincipal, operatorTopicPrefix, serviceAcls, serviceNames } from './acl-plan';
 export { backoffDelay, sleep } from './backoff';
 export { runConsumer, type BatchHandler, type ConsumedRecord, type ConsumerRunnerOptions, type RunningConsumer } from './consumer-runner';
 export { deadLetterOf, publishDeadLetters, type DeadLetterCause } from './dead-letter';

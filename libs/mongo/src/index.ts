@@ -1,0 +1,2 @@
+export { connectMongo, type MongoStore, type MongoStoreOptions } from './mongo-store';
+export { retryTransient, type RetryOptions } from './retry-transient';

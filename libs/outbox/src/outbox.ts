@@ -1,0 +1,165 @@
+import type { AnyBulkWriteOperation, Collection, Filter } from 'mongodb';
+import type { TopicProducer } from '@imei/kafka';
+import type { Logger } from '@imei/log';
+import { recordOf, type OutboxFields, type StoredEvent } from './outbox-event';
+
+/** A change to store: the entity's new state plus the events that announce it. */
+export interface EntityChange<TDoc extends OutboxFields> {
+  id: string;
+  /** Version the change was decided against; 0 for a new entity. */
+  expectedVersion: number;
+  /** The full new state (outbox fields are filled in by the outbox). */
+  state: Omit<TDoc, keyof OutboxFields>;
+  /** Events of this change, all at version expectedVersion + 1. */
+  events: StoredEvent[];
+  /** The outbox as it was read (to keep the most recent events). */
+  previousOutbox: readonly StoredEvent[];
+}
+
+/** A stored change waiting to be published. */
+export interface StoredChange {
+  id: string;
+  version: number;
+  events: StoredEvent[];
+}
+
+export interface OutboxOptions {
+  /** How many sent events each document keeps for replays; default 8. */
+  retainEvents?: number;
+}
+
+/** The change was decided against a stale version: another writer got there first. */
+export class VersionConflictError extends Error {
+  constructor(
+    /** Entities whose change was not stored: re-read and decide again. */
+    readonly ids: readonly string[],
+    /** Changes of the same call that were stored and still need publishing. */
+    readonly stored: readonly StoredChange[],
+  ) {
+    super(`version conflict on ${ids.length} entit${ids.length === 1 ? 'y' : 'ies'}: ${ids.slice(0, 5).join(', ')}`);
+    this.name = 'VersionConflictError';
+  }
+}
+
+/**
+ * Store-then-publish (design §4): a change and its events are written in one document write; the
+ * events are published, then marked sent; unsent events are swept at start-up. A replayed input whose
+ * effect is already stored re-publishes the stored events at their version, never a new version.
+ */
+export class Outbox<TDoc extends OutboxFields> {
+  private readonly retain: number;
+
+  constructor(
+    private readonly collection: Collection<TDoc>,
+    private readonly producer: TopicProducer,
+    private readonly logger: Logger,
+    options: OutboxOptions = {},
+  ) {
+    this.retain = options.retainEvents ?? 8;
+  }
+
+  /**
+   * Stores changes, each in one document write guarded by its expected version (upsert: a new entity
+   * is inserted, a stale version hits the unique `_id` and fails). Throws VersionConflictError naming
+   * the entities whose version moved.
+   */
+  async store(changes: readonly EntityChange<TDoc>[]): Promise<StoredChange[]> {
+    if (changes.length === 0) return [];
+    const stored: StoredChange[] = [];
+    const ops: AnyBulkWriteOperation<TDoc>[] = changes.map((change) => {
+      const version = change.expectedVersion + 1;
+      const outbox = [...change.previousOutbox.slice(-Math.max(0, this.retain - change.events.length)), ...change.events];
+      stored.push({ id: change.id, version, events: change.events });
+      const set = { ...change.state, version, outbox, outboxPending: change.events.length > 0 } as Record<string, unknown>;
+      const setOnInsert = change.expectedVersion === 0 ? { outboxSentVersion: 0 } : undefined;
+      return {
+        updateOne: {
+          filter: { _id: change.id, version: change.expectedVersion } as Filter<TDoc>,
+          update: setOnInsert ? { $set: set, $setOnInsert: setOnInsert } : { $set: set },
+          upsert: change.expectedVersion === 0,
+        },
+      } as AnyBulkWriteOperation<TDoc>;
+    });
+    let matched = 0;
+    try {
+      const result = await this.collection.bulkWrite(ops, { ordered: true });
+      matched = result.matchedCount + result.upsertedCount;
+    } catch (error) {
+      if ((error as { code?: number }).code === 11000) throw await this.conflictError(stored);
+      throw error;
+    }
+    if (matched !== changes.length) throw await this.conflictError(stored);
+    return stored;
+  }
+
+  /** Publishes stored changes' events (in order) and marks them sent. */
+  async publish(changes: readonly StoredChange[]): Promise<void> {
+    const records = changes.flatMap((c) => c.events.map(recordOf));
+    if (records.length === 0) return;
+    await this.producer.sendEncoded(records);
+    await this.markSent(changes.filter((c) => c.events.length > 0));
+  }
+
+  /** Stores then publishes: the usual path. */
+  async storeAndPublish(changes: readonly EntityChange<TDoc>[]): Promise<StoredChange[]> {
+    const stored = await this.store(changes);
+    await this.publish(stored);
+    return stored;
+  }
+
+  /**
+   * Events to re-publish when an input whose effect is already stored is replayed: the events it
+   * caused, at their stored version. When the entity has moved on since, its latest events are
+   * re-published instead, so a compacted topic never ends on a stale version.
+   */
+  replayEvents(doc: Pick<OutboxFields, 'version' | 'outbox'>, cause: string): StoredEvent[] {
+    const caused = doc.outbox.filter((e) => e.cause === cause);
+    if (caused.length > 0 && caused[caused.length - 1]!.version === doc.version) return caused;
+    return doc.outbox.filter((e) => e.version === doc.version);
+  }
+
+  /** Publishes every unsent event (start-up sweep after a crash). Returns how many entities it published. */
+  async sweep(batchSize = 500): Promise<number> {
+    let count = 0;
+    for (;;) {
+      const docs = await this.collection
+        .find({ outboxPending: true } as Filter<TDoc>, { projection: { _id: 1, version: 1, outbox: 1, outboxSentVersion: 1 } })
+        .limit(batchSize)
+        .toArray();
+      if (docs.length === 0) break;
+      const pending = docs.map((d) => ({
+        id: d._id as string,
+        version: d.version as number,
+        events: (d.outbox as StoredEvent[]).filter((e) => e.version > (d.outboxSentVersion as number)),
+      }));
+      await this.publish(pending);
+      // A document whose version moved while we swept stays pending; its own publish clears it.
+      await this.markSent(pending, true);
+      count += docs.length;
+      if (docs.length < batchSize) break;
+    }
+    if (count > 0) this.logger.info({ collection: this.collection.collectionName, entities: count }, 'outbox sweep re-published unsent events');
+    return count;
+  }
+
+  private async markSent(changes: readonly StoredChange[], clearEmpty = false): Promise<void> {
+    const ops = changes
+      .filter((c) => clearEmpty || c.events.length > 0)
+      .map((c) => ({
+        updateOne: {
+          filter: { _id: c.id, version: c.version } as Filter<TDoc>,
+          update: { $set: { outboxPending: false, outboxSentVersion: c.version } as Partial<TDoc> },
+        },
+      }) as AnyBulkWriteOperation<TDoc>);
+    if (ops.length > 0) await this.collection.bulkWrite(ops, { ordered: false });
+  }
+
+  private async conflictError(attempted: readonly StoredChange[]): Promise<VersionConflictError> {
+    const ids = attempted.map((s) => s.id);
+    const docs = await this.collection.find({ _id: { $in: ids } } as Filter<TDoc>, { projection: { _id: 1, version: 1 } }).toArray();
+    const versions = new Map(docs.map((d) => [d._id as string, d.version as number]));
+    const stored = attempted.filter((s) => versions.get(s.id) === s.version);
+    const lost = attempted.filter((s) => versions.get(s.id) !== s.version).map((s) => s.id);
+    return new VersionConflictError(lost, stored);
+  }
+}
