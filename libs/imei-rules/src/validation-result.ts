@@ -22,9 +22,12 @@ export type ValidationResult<Accepted extends object, Code extends string> =
 /** Longest value kept in a failure's `value` and quoted in its `message`. */
 export const MAX_VALUE_CHARS = 64;
 
-/** The value clipped to {@link MAX_VALUE_CHARS}, with '…' marking a cut. */
+/** The value clipped to {@link MAX_VALUE_CHARS}, with '…' marking a cut that never splits a surrogate pair. */
 export function clipValue(value: string): string {
-  return value.length > MAX_VALUE_CHARS ? `${value.slice(0, MAX_VALUE_CHARS)}…` : value;
+  if (value.length <= MAX_VALUE_CHARS) return value;
+  const lastKept = value.charCodeAt(MAX_VALUE_CHARS - 1);
+  const cut = lastKept >= 0xd800 && lastKept <= 0xdbff ? MAX_VALUE_CHARS - 1 : MAX_VALUE_CHARS;
+  return `${value.slice(0, cut)}…`;
 }
 
 /** The value clipped and quoted as JSON, so spaces and control characters stay visible in a message. */
