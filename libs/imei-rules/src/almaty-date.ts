@@ -1,12 +1,13 @@
 import { almatyOffsetMs } from './almaty-offset';
 import { dateOfDayNumber, dayNumberOfDate } from './calendar-date';
+import { isInstant } from './instant';
 
 const DAY_MS = 86_400_000;
 /** Almaty's offset stays within ±15 h of UTC (it was never beyond +8), so a day starts in this window. */
 const SEARCH_WINDOW_MS = 15 * 3_600_000;
 
-function assertFinite(epochMs: number): void {
-  if (!Number.isFinite(epochMs)) throw new RangeError(`epoch ms ${epochMs} is not a finite instant`);
+function assertInstant(epochMs: number): void {
+  if (!isInstant(epochMs)) throw new RangeError(`epoch ms ${epochMs} is not an instant a Date can hold`);
 }
 
 /**
@@ -14,14 +15,14 @@ function assertFinite(epochMs: number): void {
  * time (design §4: de-duplication keys). Hot path: the UTC offset is cached per UTC hour, so this is
  * arithmetic after the first call in an hour. It follows the tz database, including 2024-03-01, when
  * Almaty moved from UTC+6 to UTC+5 (that leaves 2024-02-29 25 hours long).
- * @throws RangeError when `epochMs` is not finite.
+ * @throws RangeError when `epochMs` is not finite or beyond the Date range (±8.64e15).
  */
 export function almatyDayNumber(epochMs: number): number {
-  assertFinite(epochMs);
+  assertInstant(epochMs);
   return Math.floor((epochMs + almatyOffsetMs(epochMs)) / DAY_MS);
 }
 
-/** The Almaty calendar date 'YYYY-MM-DD' of an instant. @throws RangeError when not finite. */
+/** The Almaty calendar date 'YYYY-MM-DD' of an instant. @throws RangeError when not an instant. */
 export function almatyDate(epochMs: number): string {
   return dateOfDayNumber(almatyDayNumber(epochMs));
 }

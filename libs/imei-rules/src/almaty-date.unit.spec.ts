@@ -70,9 +70,12 @@ describe('Almaty dates', () => {
     );
   });
 
-  it('refuse instants that are not finite', () => {
+  it('refuse what is not an instant, and dates they cannot write', () => {
     expect(() => almatyDayNumber(Number.NaN)).toThrow(RangeError);
     expect(() => almatyDate(Number.POSITIVE_INFINITY)).toThrow(RangeError);
+    expect(() => almatyDayNumber(9e15)).toThrow(RangeError);
+    expect(almatyDayNumber(8.64e15)).toBe(100_000_000); // the last instant a Date holds, 275760-09-13 05:00 local
+    expect(() => almatyDate(8.64e15)).toThrow(RangeError); // no 'YYYY-MM-DD' beyond year 9999
     expect(() => startOfAlmatyDay('2025-02-30')).toThrow('"2025-02-30"');
   });
 });

@@ -1,9 +1,9 @@
+import { MAX_EPOCH_MS } from './instant';
+
 /** The registry's time zone (design §4): every calendar date is a date in Almaty. */
 export const ALMATY_TIME_ZONE = 'Asia/Almaty';
 
 const HOUR_MS = 3_600_000;
-/** Largest |epoch ms| a Date can hold. */
-const MAX_EPOCH_MS = 8.64e15;
 /** Direct-mapped cache of UTC hours: 4096 slots ≈ 170 days of distinct hours; 48 KiB. */
 const SLOTS = 4096;
 const cachedHour = new Float64Array(SLOTS).fill(Number.NaN);

@@ -1,3 +1,4 @@
+import { CODE_0 } from './digits';
 import { firstNonDigit, quoteValue, refuse, type ValidationResult } from './validation-result';
 
 /** Why an MSISDN was refused. */
@@ -35,7 +36,7 @@ export function normaliseMsisdn(raw: string): ValidationResult<Msisdn, MsisdnRef
     const message = `Phone number ${quoted} has ${digitCount} digits after the international prefix, but an international number has 8 to 15 (${EXAMPLE}).`;
     return refuse(FIELD, raw, 'length', message);
   }
-  if (text.charCodeAt(from) === 48 /* 0 */) {
+  if (text.charCodeAt(from) === CODE_0) {
     const message = `Phone number ${quoted} starts with 0 where its country code belongs: give it in international form, ${EXAMPLE}.`;
     return refuse(FIELD, raw, 'leading-zero', message);
   }

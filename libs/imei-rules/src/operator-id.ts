@@ -1,3 +1,4 @@
+import { isDigitCode } from './digits';
 import { quoteValue, refuse, type ValidationResult } from './validation-result';
 
 /** A mobile operator known to the registry: its id (a lower-case slug) and the name people know. */
@@ -34,7 +35,7 @@ export function isOperatorSlug(id: string): boolean {
     if (code === 45 /* - */) {
       if (previousWasHyphen) return false;
       previousWasHyphen = true;
-    } else if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57)) {
+    } else if ((code >= 97 /* a */ && code <= 122) /* z */ || isDigitCode(code)) {
       previousWasHyphen = false;
     } else {
       return false;

@@ -1,3 +1,4 @@
+import { isInstant } from './instant';
 import { refuse, type ValidationResult } from './validation-result';
 
 /** Default clock skew tolerated between an operator's clock and ours: 5 minutes. */
@@ -9,8 +10,6 @@ export const DEFAULT_MAX_CLOCK_SKEW_MS = 5 * 60_000;
  * `startOfAlmatyDay('2000-01-01')`.
  */
 export const EARLIEST_OBSERVED_AT_MS = 946_663_200_000;
-/** Largest |epoch ms| a Date can hold. */
-const MAX_EPOCH_MS = 8.64e15;
 
 /** Why an observation time was refused. */
 export type ObservedAtRefusal = 'invalid' | 'future' | 'too-old';
@@ -22,29 +21,31 @@ export interface ObservedAt {
 
 const FIELD = 'observedAt';
 
-function describe(at: Date | number): string {
+function describeInstant(at: Date | number): string {
   const epochMs = typeof at === 'number' ? at : at.getTime();
-  return Number.isFinite(epochMs) && Math.abs(epochMs) <= MAX_EPOCH_MS ? new Date(epochMs).toISOString() : String(at);
+  return isInstant(epochMs) ? new Date(epochMs).toISOString() : String(at);
 }
 
 /**
  * Validates when an observation happened against `now` (the injected clock, epoch ms): refused when it
  * lies more than `maxSkewMs` (default 5 min) in the future, before 2000-01-01 (Almaty), or is not a
  * valid instant. Exactly `now + maxSkewMs` is accepted.
+ * @throws RangeError when `now` is not an instant (a programmer error, not bad input).
  */
 export function validateObservedAt(
   at: Date | number,
   now: number,
   maxSkewMs = DEFAULT_MAX_CLOCK_SKEW_MS,
 ): ValidationResult<ObservedAt, ObservedAtRefusal> {
+  if (!isInstant(now)) throw new RangeError(`now ${now} is not an instant: the injected clock is broken`);
   const epochMs = typeof at === 'number' ? at : at.getTime();
-  const value = describe(at);
-  if (!Number.isFinite(epochMs) || Math.abs(epochMs) > MAX_EPOCH_MS) {
+  const value = describeInstant(at);
+  if (!isInstant(epochMs)) {
     return refuse(FIELD, value, 'invalid', `Observation time ${value} is not a valid instant.`);
   }
   if (epochMs > now + maxSkewMs) {
     const message =
-      `Observation time ${value} is ${Math.ceil((epochMs - now) / 1000)} s after now (${describe(now)}); ` +
+      `Observation time ${value} is ${Math.ceil((epochMs - now) / 1000)} s after now (${describeInstant(now)}); ` +
       `at most ${maxSkewMs / 1000} s of clock skew is allowed.`;
     return refuse(FIELD, value, 'future', message);
   }

@@ -31,4 +31,8 @@ describe('validateObservedAt', () => {
   it.each([Number.NaN, Number.POSITIVE_INFINITY, 9e15, new Date('not a date')])('refuses %s as invalid', (at) => {
     expect(validateObservedAt(at, now)).toMatchObject({ ok: false, code: 'invalid' });
   });
+
+  it('throws when the injected clock is broken rather than accepting everything', () => {
+    expect(() => validateObservedAt(now, Number.NaN)).toThrow(RangeError);
+  });
 });
