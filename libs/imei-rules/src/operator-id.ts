@@ -35,7 +35,7 @@ export function isOperatorSlug(id: string): boolean {
     if (code === 45 /* - */) {
       if (previousWasHyphen) return false;
       previousWasHyphen = true;
-    } else if ((code >= 97 /* a */ && code <= 122) /* z */ || isDigitCode(code)) {
+    } else if ((code >= 97 /* a */ && code <= 122 /* z */) || isDigitCode(code)) {
       previousWasHyphen = false;
     } else {
       return false;
