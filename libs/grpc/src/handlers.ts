@@ -1,0 +1,66 @@
+import { once } from 'node:events';
+import {
+  Metadata,
+  status,
+  type handleClientStreamingCall,
+  type handleServerStreamingCall,
+  type handleUnaryCall,
+  type StatusObject,
+} from '@grpc/grpc-js';
+import type { Logger } from '@imei/log';
+import { createCallContext, type CallContext, type ServerCall } from './call-context';
+import type { Authenticator } from './identity';
+import { toGrpcStatus } from './status-mapping';
+
+/** What every handler wrapper needs: who may call, and where failures are logged. */
+export interface EdgeOptions {
+  authenticator: Authenticator;
+  logger: Logger;
+}
+
+export type UnaryHandler<Req, Res> = (request: Req, ctx: CallContext) => Promise<Res>;
+/** Receives the request messages as they arrive; resolves once with the response. */
+export type ClientStreamingHandler<Req, Res> = (requests: AsyncIterable<Req>, ctx: CallContext) => Promise<Res>;
+/** Yields the response messages; the next one is pulled only once grpc-js has room for it (drain). */
+export type ServerStreamingHandler<Req, Res> = (request: Req, ctx: CallContext) => AsyncIterable<Res>;
+
+/** Wraps `async (request, ctx) => response` as a grpc-js unary handler (authentication + error mapping). */
+export function unary<Req, Res>(handler: UnaryHandler<Req, Res>, edge: EdgeOptions): handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    void serve(call, edge, (ctx) => handler(call.request, ctx)).then(([error, response]) => callback(error, response));
+  };
+}
+
+/** Wraps `async (requests, ctx) => response` as a grpc-js client-streaming handler. */
+export function clientStreaming<Req, Res>(handler: ClientStreamingHandler<Req, Res>, edge: EdgeOptions): handleClientStreamingCall<Req, Res> {
+  return (call, callback) => {
+    void serve(call, edge, (ctx) => handler(call, ctx)).then(([error, response]) => callback(error, response));
+  };
+}
+
+/** Wraps `async function* (request, ctx)` as a grpc-js server-streaming handler that waits for drain. */
+export function serverStreaming<Req, Res>(handler: ServerStreamingHandler<Req, Res>, edge: EdgeOptions): handleServerStreamingCall<Req, Res> {
+  return (call) => {
+    void serve(call, edge, async (ctx) => {
+      for await (const message of handler(call.request, ctx)) {
+        if (!call.write(message)) await once(call, 'drain', { signal: ctx.signal });
+      }
+    }).then(([error]) => (error ? call.emit('error', error) : call.end()));
+  };
+}
+
+/**
+ * Authenticates the call, runs the handler, and turns a failure into the status to answer with.
+ * A failure after the caller cancelled or passed its deadline is the abort the handler was asked
+ * for, not a bug: nobody is listening, so it is neither logged nor mapped.
+ */
+async function serve<T>(call: ServerCall, edge: EdgeOptions, work: (ctx: CallContext) => Promise<T>): Promise<[StatusObject | null, T?]> {
+  let ctx: CallContext | undefined;
+  try {
+    ctx = createCallContext(call, edge.authenticator.authenticate(call.metadata));
+    return [null, await work(ctx)];
+  } catch (error) {
+    if (ctx?.signal.aborted) return [{ code: status.CANCELLED, details: 'caller gone', metadata: new Metadata() }];
+    return [toGrpcStatus(error, edge.logger, call.getPath())];
+  }
+}
