@@ -11,7 +11,6 @@ describe('createGrpcClient', () => {
     mesh = await startFakeMesh();
     intake = createGrpcClient(IntakeServiceClient, mesh.address, {
       token: devToken('service:list-state'),
-      deadlineMs: 200,
       idempotentMethods: ['getApplication'],
     });
   });
@@ -36,7 +35,9 @@ describe('createGrpcClient', () => {
   });
 
   it('gives unary calls the default deadline but leaves streams open as long as the feed lasts', async () => {
-    await expect(call(intake, 'findOpenApplications', { imeis: [] })).rejects.toMatchObject({ code: status.DEADLINE_EXCEEDED });
+    const hurried = createGrpcClient(IntakeServiceClient, mesh.address, { token: devToken('service:list-state'), deadlineMs: 200 });
+    await expect(call(hurried, 'findOpenApplications', { imeis: [] })).rejects.toMatchObject({ code: status.DEADLINE_EXCEEDED });
+    hurried.close();
     const feed = createGrpcClient(IntakeServiceClient, mesh.address, { token: devToken('operator:tele2-altel'), deadlineMs: 200 });
     const summary = await new Promise<ObservationSummary>((resolve, reject) => {
       const stream = feed.streamObservations((error, response) => (error ? reject(error) : resolve(response)));

@@ -19,14 +19,15 @@ export interface FakeMesh {
   address: string;
   /** Attempts seen by the server per method, to prove retries. */
   attempts: { getApplication: number; submitApplication: number };
-  /** Set when a handler saw its call's signal abort. */
-  aborted: { findOpenApplications: boolean };
+  /** Where the never-answering findOpenApplications handler is: waiting on its signal, or aborted. */
+  findOpenApplications: 'idle' | 'waiting' | 'aborted';
 }
 
 export async function startFakeMesh(): Promise<FakeMesh> {
   const edge: EdgeOptions = { authenticator: TokenTable.dev(), logger: createLogger('grpc-test', 'silent') };
   const attempts = { getApplication: 0, submitApplication: 0 };
-  const aborted = { findOpenApplications: false };
+  // Filled in once the server is up; the handlers below only touch the counters meanwhile.
+  const mesh = { attempts, findOpenApplications: 'idle' } as FakeMesh;
 
   const intake = implement(
     IntakeServiceService,
@@ -62,8 +63,9 @@ export async function startFakeMesh(): Promise<FakeMesh> {
         throw new Error('secret internals at /srv/intake/repository.ts:42');
       },
       async findOpenApplications(_request, ctx) {
+        mesh.findOpenApplications = 'waiting';
         await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve));
-        aborted.findOpenApplications = true;
+        mesh.findOpenApplications = 'aborted';
         throw ctx.signal.reason;
       },
     },
@@ -95,5 +97,5 @@ export async function startFakeMesh(): Promise<FakeMesh> {
   intake.implementation satisfies IntakeServiceServer;
   notifier.implementation satisfies OperatorNotifierServiceServer;
   const server = await startGrpcServer({ address: '127.0.0.1:0', services: [intake, notifier] });
-  return { server, address: `127.0.0.1:${server.port}`, attempts, aborted };
+  return Object.assign(mesh, { server, address: `127.0.0.1:${server.port}` });
 }

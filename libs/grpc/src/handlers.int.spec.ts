@@ -1,5 +1,6 @@
-import { credentials, status, type ServiceError } from '@grpc/grpc-js';
+import { credentials, status, type ClientUnaryCall, type ServiceError } from '@grpc/grpc-js';
 import { IntakeServiceClient, OperatorNotifierServiceClient, type BlockListChunk, type ObservationSummary } from '@imei/contracts';
+import { waitFor } from '@imei/testing';
 import { startFakeMesh, type FakeMesh } from './fake-mesh.test-helper';
 import { call, createGrpcClient, devToken, readBadRequest } from './index';
 
@@ -96,22 +97,22 @@ describe('service handlers at the edge', () => {
   });
 
   it('aborts the signal of a call whose deadline passes', async () => {
-    mesh.aborted.findOpenApplications = false;
+    mesh.findOpenApplications = 'idle';
     const hurried = createGrpcClient(IntakeServiceClient, mesh.address, { token: devToken('service:list-state'), deadlineMs: 200 });
     await expect(call(hurried, 'findOpenApplications', { imeis: ['49015420323751'] })).rejects.toMatchObject({ code: status.DEADLINE_EXCEEDED });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(mesh.aborted.findOpenApplications).toBe(true);
+    await waitFor('the handler to see its signal abort', () => mesh.findOpenApplications === 'aborted', 2000, 10);
     hurried.close();
   });
 
   it('aborts the signal of a call the client cancels', async () => {
-    mesh.aborted.findOpenApplications = false;
+    mesh.findOpenApplications = 'idle';
+    let pending: ClientUnaryCall | undefined;
     const outcome = new Promise<ServiceError | null>((resolve) => {
-      const pending = asOfficer.findOpenApplications({ imeis: ['49015420323751'] }, (error) => resolve(error));
-      setTimeout(() => pending.cancel(), 100);
+      pending = asOfficer.findOpenApplications({ imeis: ['49015420323751'] }, (error) => resolve(error));
     });
+    await waitFor('the handler to start', () => mesh.findOpenApplications === 'waiting', 2000, 10);
+    pending!.cancel();
     expect(await outcome).toMatchObject({ code: status.CANCELLED });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(mesh.aborted.findOpenApplications).toBe(true);
+    await waitFor('the handler to see its signal abort', () => mesh.findOpenApplications === 'aborted', 2000, 10);
   });
 });
