@@ -1,5 +1,5 @@
 export { groupPrefix, operatorAcls, operatorPrincipal, operatorTopicPrefix, serviceAcls, serviceNames } from './acl-plan';
-export { backoffDelay, sleep } from './backoff';
+export { backoffDelay, retryingStartup, sleep } from './backoff';
 export { runConsumer, type BatchHandler, type ConsumedRecord, type ConsumerRunnerOptions, type RunningConsumer } from './consumer-runner';
 export { deadLetterOf, publishDeadLetters, type DeadLetterCause } from './dead-letter';
 export { replayDeadLetters, type DlqReplayOptions, type DlqReplaySummary } from './dlq-replay';

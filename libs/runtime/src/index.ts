@@ -1,0 +1,2 @@
+export { HealthBoard } from './health-board';
+export { ServiceRuntime, type ServiceRuntimeOptions } from './service-runtime';

@@ -1,0 +1,20 @@
+import { topics } from '@imei/contracts';
+import { ServiceRuntime } from '@imei/runtime';
+import { readConfig } from './config';
+
+/** intake: wiring only (config → runtime → adapters → serve). */
+async function main(): Promise<void> {
+  const config = readConfig();
+  const runtime = await ServiceRuntime.start({
+    service: 'intake',
+    topics: [topics.observations, topics.applications, topics.deadLetters],
+    tokensFile: config.tokensFile,
+    infrastructure: config.infrastructure,
+  });
+  await runtime.serve(config.grpcAddress, []);
+}
+
+main().catch((error) => {
+  process.stderr.write(`intake: failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
