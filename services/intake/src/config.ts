@@ -1,4 +1,5 @@
-import { EnvReader, readInfrastructureConfig, type InfrastructureConfig } from '@imei/config';
+import { ConfigError, EnvReader, readInfrastructureConfig, type InfrastructureConfig } from '@imei/config';
+import { DEFAULT_MAX_CLOCK_SKEW_MS, DEFAULT_OPERATOR_IDS, isOperatorSlug } from '@imei/imei-rules';
 
 /** Everything intake reads from the environment, validated at start-up (this is the only module that reads it). */
 export interface IntakeConfig {
@@ -7,12 +8,40 @@ export interface IntakeConfig {
   grpcAddress: string;
   /** GRPC_TOKENS_FILE: caller tokens; default the local-stack dev tokens. */
   tokensFile: string | undefined;
+  /** INTAKE_OPERATORS: operator ids allowed to submit observations; default kcell,beeline,tele2-altel. */
+  operators: ReadonlySet<string>;
+  /** INTAKE_MAX_CLOCK_SKEW_MS: how far in the future a seen-at may lie; default 300000 (5 min). */
+  maxClockSkewMs: number;
+  /** INTAKE_DEDUP_CAPACITY: de-duplication keys held in memory (≈ 100 bytes each); default 1000000. */
+  dedupCapacity: number;
+  /** INTAKE_PUBLISH_BATCH: observations per producer request; default 5000. */
+  publishBatch: number;
+  /** INTAKE_PUBLISH_IN_FLIGHT: producer requests in flight per observations call; default 4. */
+  publishInFlight: number;
+  /** INTAKE_MAX_VIOLATIONS: violations listed in one summary (all are counted); default 1000. */
+  maxViolations: number;
+  /**
+   * INTAKE_CRASH_AFTER_STORE: fault injection for the crash test only. When true the process kills
+   * itself with SIGKILL right after storing an application change and before publishing its event.
+   * Default false; never set it in a deployment.
+   */
+  crashAfterStore: boolean;
 }
 
 export function readConfig(env = new EnvReader()): IntakeConfig {
+  const operators = env.list('INTAKE_OPERATORS', [...DEFAULT_OPERATOR_IDS]);
+  const badOperator = operators.find((id) => !isOperatorSlug(id));
+  if (badOperator !== undefined) throw new ConfigError('INTAKE_OPERATORS', operators.join(','), 'comma-separated lower-case slugs');
   return {
     infrastructure: readInfrastructureConfig('intake', env),
     grpcAddress: env.address('INTAKE_GRPC_ADDRESS', '127.0.0.1:50051').address,
     tokensFile: env.optional('GRPC_TOKENS_FILE'),
+    operators: new Set(operators),
+    maxClockSkewMs: env.int('INTAKE_MAX_CLOCK_SKEW_MS', DEFAULT_MAX_CLOCK_SKEW_MS, 0, 86_400_000),
+    dedupCapacity: env.int('INTAKE_DEDUP_CAPACITY', 1_000_000, 2, 100_000_000),
+    publishBatch: env.int('INTAKE_PUBLISH_BATCH', 5000, 1, 100_000),
+    publishInFlight: env.int('INTAKE_PUBLISH_IN_FLIGHT', 4, 1, 64),
+    maxViolations: env.int('INTAKE_MAX_VIOLATIONS', 1000, 0, 1_000_000),
+    crashAfterStore: env.bool('INTAKE_CRASH_AFTER_STORE', false),
   };
 }

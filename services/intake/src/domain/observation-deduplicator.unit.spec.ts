@@ -1,0 +1,55 @@
+import fc from 'fast-check';
+import { ObservationDeduplicator, deduplicationKey } from './observation-deduplicator';
+import type { NormalisedObservation } from './observation-intake';
+
+const base: NormalisedObservation = {
+  imei14: '49015420323751', imeiRaw: '490154203237518', malformed: false, checkDigitInvalid: false,
+  imsi: '401011234567890', msisdn: '+77011234567', operatorId: 'kcell', seenAtMs: 0, day: 20300, rat: 3,
+};
+
+describe('deduplicationKey', () => {
+  it('differs when any of day, operator, IMSI, MSISDN or imei14 differs', () => {
+    const key = deduplicationKey(base);
+    for (const change of [{ day: 20301 }, { operatorId: 'beeline' }, { imsi: '401011234567891' }, { msisdn: '+77011234568' }, { imei14: '49015420323752' }]) {
+      expect(deduplicationKey({ ...base, ...change })).not.toBe(key);
+    }
+    expect(deduplicationKey({ ...base, seenAtMs: 5, rat: 1, imeiRaw: '49015420323751' })).toBe(key);
+  });
+});
+
+describe('ObservationDeduplicator', () => {
+  it('drops a repeat and remembers at most its capacity', () => {
+    const dedup = new ObservationDeduplicator(4);
+    expect(dedup.firstSighting('a')).toBe(true);
+    expect(dedup.firstSighting('a')).toBe(false);
+    for (const key of ['b', 'c', 'd', 'e', 'f', 'g']) dedup.firstSighting(key);
+    expect(dedup.size).toBeLessThanOrEqual(4);
+    expect(dedup.firstSighting('a')).toBe(true); // evicted: a duplicate may pass again, never the reverse
+  });
+
+  it('forgets a key whose record could not be published', () => {
+    const dedup = new ObservationDeduplicator(10);
+    dedup.firstSighting('k');
+    dedup.forget('k');
+    expect(dedup.firstSighting('k')).toBe(true);
+  });
+
+  it('never reports a distinct key as seen, whatever the capacity and sequence (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 20 }), fc.array(fc.string({ maxLength: 3 }), { maxLength: 200 }), (capacity, keys) => {
+        const dedup = new ObservationDeduplicator(capacity);
+        const everSeen = new Set<string>();
+        for (const key of keys) {
+          const first = dedup.firstSighting(key);
+          if (!everSeen.has(key)) expect(first).toBe(true);
+          everSeen.add(key);
+          expect(dedup.size).toBeLessThanOrEqual(capacity);
+        }
+      }),
+    );
+  });
+
+  it('refuses a capacity below 2', () => {
+    expect(() => new ObservationDeduplicator(1)).toThrow(RangeError);
+  });
+});
