@@ -26,6 +26,9 @@ import {
   ApplicationKind,
   applicationKindFromJSON,
   applicationKindToJSON,
+  ApplicationSource,
+  applicationSourceFromJSON,
+  applicationSourceToJSON,
   ApplicationStatus,
   applicationStatusFromJSON,
   applicationStatusToJSON,
@@ -75,6 +78,12 @@ export interface SubmitApplicationRequest {
   documents: DocumentRef[];
   /** For a sibling confirmation: the device the IMEI belongs to. */
   deviceId: string;
+  /**
+   * Optional: the source the caller believes it submits as. The source always comes from the
+   * authenticated identity; a claim that differs from it (e.g. an individual claiming to be an
+   * official distributor) is refused with PERMISSION_DENIED instead of being silently ignored.
+   */
+  claimedSource: ApplicationSource;
 }
 
 export interface ApplicationReceipt {
@@ -512,7 +521,16 @@ export const ObservationSummary: MessageFns<ObservationSummary> = {
 };
 
 function createBaseSubmitApplicationRequest(): SubmitApplicationRequest {
-  return { idempotencyKey: "", kind: 0, imeis: [], ownerRef: "", model: "", documents: [], deviceId: "" };
+  return {
+    idempotencyKey: "",
+    kind: 0,
+    imeis: [],
+    ownerRef: "",
+    model: "",
+    documents: [],
+    deviceId: "",
+    claimedSource: 0,
+  };
 }
 
 export const SubmitApplicationRequest: MessageFns<SubmitApplicationRequest> = {
@@ -537,6 +555,9 @@ export const SubmitApplicationRequest: MessageFns<SubmitApplicationRequest> = {
     }
     if (message.deviceId !== "") {
       writer.uint32(58).string(message.deviceId);
+    }
+    if (message.claimedSource !== 0) {
+      writer.uint32(64).int32(message.claimedSource);
     }
     return writer;
   },
@@ -610,6 +631,14 @@ export const SubmitApplicationRequest: MessageFns<SubmitApplicationRequest> = {
             message.deviceId = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.claimedSource = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -645,6 +674,11 @@ export const SubmitApplicationRequest: MessageFns<SubmitApplicationRequest> = {
         : isSet(object.device_id)
         ? globalThis.String(object.device_id)
         : "",
+      claimedSource: isSet(object.claimedSource)
+        ? applicationSourceFromJSON(object.claimedSource)
+        : isSet(object.claimed_source)
+        ? applicationSourceFromJSON(object.claimed_source)
+        : 0,
     };
   },
 
@@ -671,6 +705,9 @@ export const SubmitApplicationRequest: MessageFns<SubmitApplicationRequest> = {
     if (message.deviceId !== "") {
       obj.deviceId = message.deviceId;
     }
+    if (message.claimedSource !== 0) {
+      obj.claimedSource = applicationSourceToJSON(message.claimedSource);
+    }
     return obj;
   },
 
@@ -686,6 +723,7 @@ export const SubmitApplicationRequest: MessageFns<SubmitApplicationRequest> = {
     message.model = object.model ?? "";
     message.documents = object.documents?.map((e) => DocumentRef.fromPartial(e)) || [];
     message.deviceId = object.deviceId ?? "";
+    message.claimedSource = object.claimedSource ?? 0;
     return message;
   },
 };
