@@ -1,6 +1,9 @@
 import { topics } from '@imei/contracts';
 import { TopicProducer } from '@imei/kafka';
+import { retryTransient } from '@imei/mongo';
 import { ServiceRuntime } from '@imei/runtime';
+import { ApplicationCommands } from './adapters/application-commands';
+import { ApplicationRepository } from './adapters/application-repository';
 import { intakeService } from './adapters/intake-service';
 import { ObservationPublisher } from './adapters/observation-publisher';
 import { readConfig } from './config';
@@ -15,7 +18,7 @@ async function main(): Promise<void> {
     tokensFile: config.tokensFile,
     infrastructure: config.infrastructure,
   });
-  // Observations need no per-key order beyond what one batch keeps: an unordered producer pipelines.
+  // Observations need no per-key order across calls: an unordered producer pipelines batches.
   const observationProducer = new TopicProducer(runtime.kafka, { ordered: false });
   await observationProducer.connect();
   runtime.onStop({ name: 'observation producer', run: () => observationProducer.disconnect() });
@@ -24,6 +27,13 @@ async function main(): Promise<void> {
     batchSize: config.publishBatch,
     maxInFlight: config.publishInFlight,
   });
+
+  const repository = new ApplicationRepository(runtime.store.db, runtime.producer, runtime.logger, {
+    // Fault injection for the crash test only (see IntakeConfig.crashAfterStore).
+    afterStore: config.crashAfterStore ? () => process.kill(process.pid, 'SIGKILL') : undefined,
+  });
+  await retryTransient('sweep application outbox', () => repository.sweep(), { logger: runtime.logger, maxMs: 5000 });
+
   const service = intakeService(
     {
       deduplicator,
@@ -33,7 +43,7 @@ async function main(): Promise<void> {
       maxSkewMs: config.maxClockSkewMs,
       maxViolations: config.maxViolations,
     },
-    {},
+    { commands: new ApplicationCommands(repository, Date.now), repository },
     runtime.edge,
   );
   await runtime.serve(config.grpcAddress, [service]);
