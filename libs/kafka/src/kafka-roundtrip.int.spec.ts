@@ -1,6 +1,5 @@
-import { trace, context, ROOT_CONTEXT, TraceFlags } from '@opentelemetry/api';
+import { propagation, trace, ROOT_CONTEXT, TraceFlags } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { propagation } from '@opentelemetry/api';
 import { topics, type Observation, RadioAccessTechnology } from '@imei/contracts';
 import { createTestTopic, deleteTopics, readTopic, testKafka } from '@imei/testing';
 import { headerString } from './record-headers';
@@ -30,7 +29,7 @@ describe('a proto record through the real broker', () => {
     };
     const spanContext = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.SAMPLED };
     const ctx = trace.setSpanContext(ROOT_CONTEXT, spanContext);
-    await context.with(ctx, () => producer.send(spec, [{ key: observation.imei14, value: observation }]));
+    await producer.send(spec, [{ key: observation.imei14, value: observation, traceContext: ctx }]);
 
     const [message] = await readTopic(spec.name, 1, 20_000, kafka);
     expect(message!.key!.toString()).toBe('49015420323751');
