@@ -3,7 +3,9 @@ import { createGrpcClient, devToken, startGrpcServer, TokenTable, type GrpcServe
 import { TopicProducer } from '@imei/kafka';
 import { createLogger } from '@imei/log';
 import { DEFAULT_OPERATOR_IDS } from '@imei/imei-rules';
-import { createTestTopic, deleteTopics, testKafka } from '@imei/testing';
+import { createTestTopic, deleteTopics, testKafka, testStore } from '@imei/testing';
+import { ApplicationCommands } from './adapters/application-commands';
+import { ApplicationRepository } from './adapters/application-repository';
 import { intakeService } from './adapters/intake-service';
 import { ObservationPublisher } from './adapters/observation-publisher';
 import { ObservationDeduplicator } from './domain/observation-deduplicator';
@@ -11,6 +13,9 @@ import { ObservationDeduplicator } from './domain/observation-deduplicator';
 export interface IntakeHarness {
   address: string;
   observationsTopic: TopicSpec;
+  /** The applications topic the service publishes to (a test copy of imei.applications.v1). */
+  applicationsTopic: TopicSpec;
+  repository: ApplicationRepository;
   /** A client authenticated as `principal` (closed by `stop`). */
   client(principal: string): IntakeServiceClient;
   stop(): Promise<void>;
@@ -20,10 +25,15 @@ export interface IntakeHarness {
 export async function startIntakeHarness(options: { dedupCapacity?: number; now?: () => number } = {}): Promise<IntakeHarness> {
   const kafka = testKafka();
   const observationsTopic = await createTestTopic(topics.observations, kafka, 3);
+  const applicationsTopic = await createTestTopic(topics.applications, kafka, 1);
   const producer = new TopicProducer(kafka, { ordered: false });
   await producer.connect();
+  const orderedProducer = new TopicProducer(kafka);
+  await orderedProducer.connect();
+  const store = await testStore('intake');
   const deduplicator = new ObservationDeduplicator(options.dedupCapacity ?? 10_000);
   const logger = createLogger('intake-test', 'silent');
+  const repository = new ApplicationRepository(store.db, orderedProducer, logger, { applicationsTopic });
   const service = intakeService(
     {
       deduplicator,
@@ -33,7 +43,7 @@ export async function startIntakeHarness(options: { dedupCapacity?: number; now?
       maxSkewMs: 300_000,
       maxViolations: 1000,
     },
-    {},
+    { commands: new ApplicationCommands(repository, options.now ?? Date.now), repository },
     { authenticator: TokenTable.dev(), logger },
   );
   const server: GrpcServer = await startGrpcServer({ address: '127.0.0.1:0', services: [service] });
@@ -42,6 +52,8 @@ export async function startIntakeHarness(options: { dedupCapacity?: number; now?
   return {
     address,
     observationsTopic,
+    applicationsTopic,
+    repository,
     client(principal) {
       const client = createGrpcClient(IntakeServiceClient, address, { token: devToken(principal) });
       clients.push(client);
@@ -51,7 +63,9 @@ export async function startIntakeHarness(options: { dedupCapacity?: number; now?
       for (const client of clients) client.close();
       await server.stop(100);
       await producer.disconnect();
-      await deleteTopics([observationsTopic.name], kafka);
+      await orderedProducer.disconnect();
+      await store.drop();
+      await deleteTopics([observationsTopic.name, applicationsTopic.name], kafka);
     },
   };
 }

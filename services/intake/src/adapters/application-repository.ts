@@ -1,5 +1,5 @@
 import type { Db, Filter } from 'mongodb';
-import { ApplicationStatus, topics, type Application, type ApplicationEvent } from '@imei/contracts';
+import { ApplicationStatus, topics, type Application, type ApplicationEvent, type TopicSpec } from '@imei/contracts';
 import type { TopicProducer } from '@imei/kafka';
 import type { Logger } from '@imei/log';
 import { Outbox, storedEvent, type OutboxFields, type StoredEvent } from '@imei/outbox';
@@ -41,6 +41,8 @@ export interface ListQuery {
 export interface ApplicationRepositoryOptions {
   /** Fault injection (crash test): runs right after a change is stored, before its event is published. */
   afterStore?: () => void;
+  /** Topic of the application events; default imei.applications.v1 (tests pass a copy). */
+  applicationsTopic?: TopicSpec<ApplicationEvent>;
 }
 
 function fromStored(stored: StoredApplication): Application {
@@ -92,7 +94,7 @@ export class ApplicationRepository {
   async save(application: Application, previous: LoadedApplication | undefined, cause: string): Promise<void> {
     if (!previous) await this.link(application.imei14s, application.applicationId);
     const stored: StoredApplication = { ...application, decidedAt: application.decidedAt ?? null };
-    const event = storedEvent(topics.applications, application.deviceId, applicationEventOf(application), application.version, cause);
+    const event = storedEvent(this.options.applicationsTopic ?? topics.applications, application.deviceId, applicationEventOf(application), application.version, cause);
     const changes = await this.outbox.store([
       {
         id: application.applicationId,
