@@ -29,7 +29,7 @@ describe('createGrpcClient', () => {
   });
 
   it('does not retry a method that is not idempotent', async () => {
-    const request = { idempotencyKey: 'k-1', kind: 0, imeis: [], ownerRef: '', model: '', documents: [], deviceId: '' };
+    const request = { idempotencyKey: 'k-1', kind: 0, imeis: [], ownerRef: '', model: '', documents: [], deviceId: '', claimedSource: 0 };
     await expect(call(intake, 'submitApplication', request)).rejects.toMatchObject({ code: status.UNAVAILABLE, details: 'broker unreachable' });
     expect(mesh.attempts.submitApplication).toBe(1);
   });

@@ -4,7 +4,7 @@ import { waitFor } from '@imei/testing';
 import { startFakeMesh, type FakeMesh } from './fake-mesh.test-helper';
 import { call, createGrpcClient, devToken, readBadRequest } from './index';
 
-const observation = (imei: string) => ({ imei, imsi: '401011234567890', msisdn: '77011234567', seenAt: new Date(), rat: 0 });
+const observation = (imei: string) => ({ imei, imsi: '401011234567890', msisdn: '77011234567', seenAt: new Date(), rat: 0, row: 0 });
 
 describe('service handlers at the edge', () => {
   let mesh: FakeMesh;

@@ -5,7 +5,7 @@ import { readTopic, topicRecordCount, waitFor } from '@imei/testing';
 import { startIntakeHarness, type IntakeHarness } from '../intake-harness.test-helper';
 
 const seenAt = new Date(Date.now() - 3_600_000);
-const record = (imei: string, imsi = '401011234567890', msisdn = '77011234567') => ({ imei, imsi, msisdn, seenAt, rat: 3 });
+const record = (imei: string, imsi = '401011234567890', msisdn = '77011234567') => ({ imei, imsi, msisdn, seenAt, rat: 3, row: 0 });
 
 function stream(client: ReturnType<IntakeHarness['client']>, chunks: SubmitObservationsRequest[]): Promise<ObservationSummary> {
   return new Promise((resolve, reject) => {

@@ -5,7 +5,7 @@ import { ObservationTally } from './observation-tally';
 const now = Date.parse('2025-08-01T12:00:00Z');
 const context = { operatorId: 'kcell', now, maxSkewMs: 300_000 };
 const record = (imei: string, extra: Partial<{ imsi: string; msisdn: string; seenAt: Date | undefined }> = {}) => ({
-  imei, imsi: '401011234567890', msisdn: '+77011234567', seenAt: new Date(now - 1000), rat: 3, ...extra,
+  imei, imsi: '401011234567890', msisdn: '+77011234567', seenAt: new Date(now - 1000), rat: 3, row: 0, ...extra,
 });
 
 describe('admitObservations', () => {

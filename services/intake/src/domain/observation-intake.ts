@@ -43,10 +43,12 @@ function violation(index: number, field: string, value: string, description: str
 /**
  * Validates and normalises one network observation (design §2): the IMEI is never a reason to refuse
  * (malformed or bad check digit is flagged); IMSI, MSISDN, seen-at and RAT must be usable. The first
- * problem found is reported with the record's `index`. Violations carry IMSI/MSISDN values: personal
+ * problem found is reported with the record's `row` when the caller numbered it, else its `position`
+ * in the call. Violations carry IMSI/MSISDN values: personal
  * data, returned to the operator that sent them but never logged.
  */
-export function intakeObservation(input: ObservationInput, index: number, context: ObservationContext): ObservationVerdict {
+export function intakeObservation(input: ObservationInput, position: number, context: ObservationContext): ObservationVerdict {
+  const index = input.row > 0 ? input.row : position;
   const imsi = validateImsi(input.imsi);
   if (!imsi.ok) return violation(index, 'imsi', imsi.value, imsi.message);
   const msisdn = normaliseMsisdn(input.msisdn);

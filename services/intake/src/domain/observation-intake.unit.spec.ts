@@ -3,7 +3,7 @@ import { intakeObservation, type ObservationContext } from './observation-intake
 
 const now = Date.parse('2025-08-01T12:00:00Z');
 const context: ObservationContext = { operatorId: 'kcell', now, maxSkewMs: 300_000 };
-const good = { imei: '490154203237518', imsi: '401011234567890', msisdn: '77011234567', seenAt: new Date(now - 60_000), rat: 3 };
+const good = { imei: '490154203237518', imsi: '401011234567890', msisdn: '77011234567', seenAt: new Date(now - 60_000), rat: 3, row: 0 };
 
 describe('intakeObservation', () => {
   it('normalises a good record: imei14, E.164 MSISDN, Almaty day, operator from the context', () => {
@@ -65,5 +65,12 @@ describe('intakeObservation', () => {
     const lateUtc = Date.parse('2025-07-31T20:30:00Z'); // 2025-08-01 01:30 in Almaty (UTC+5)
     const verdict = intakeObservation({ ...good, seenAt: new Date(lateUtc) }, 0, context);
     expect(verdict.ok && verdict.observation.day).toBe(almatyDayNumber(Date.parse('2025-08-01T06:00:00Z')));
+  });
+});
+
+describe('intakeObservation numbering', () => {
+  it('names the caller-given row instead of the position when set', () => {
+    const verdict = intakeObservation({ ...good, imsi: '', row: 42 }, 3, context);
+    expect(!verdict.ok && verdict.violation.index).toBe(42);
   });
 });

@@ -49,6 +49,11 @@ export interface ObservationInput {
   msisdn: string;
   seenAt: Date | undefined;
   rat: RadioAccessTechnology;
+  /**
+   * Optional: the caller's own number for this record (e.g. the 1-based row of a bulk file). When
+   * set (> 0), a violation names it in FieldViolation.index instead of the index within the call.
+   */
+  row: number;
 }
 
 export interface SubmitObservationsRequest {
@@ -126,7 +131,7 @@ export interface FindOpenApplicationsResponse {
 }
 
 function createBaseObservationInput(): ObservationInput {
-  return { imei: "", imsi: "", msisdn: "", seenAt: undefined, rat: 0 };
+  return { imei: "", imsi: "", msisdn: "", seenAt: undefined, rat: 0, row: 0 };
 }
 
 export const ObservationInput: MessageFns<ObservationInput> = {
@@ -145,6 +150,9 @@ export const ObservationInput: MessageFns<ObservationInput> = {
     }
     if (message.rat !== 0) {
       writer.uint32(40).int32(message.rat);
+    }
+    if (message.row !== 0) {
+      writer.uint32(48).int64(message.row);
     }
     return writer;
   },
@@ -202,6 +210,14 @@ export const ObservationInput: MessageFns<ObservationInput> = {
             message.rat = reader.int32() as any;
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.row = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -225,6 +241,7 @@ export const ObservationInput: MessageFns<ObservationInput> = {
         ? fromJsonTimestamp(object.seen_at)
         : undefined,
       rat: isSet(object.rat) ? radioAccessTechnologyFromJSON(object.rat) : 0,
+      row: isSet(object.row) ? globalThis.Number(object.row) : 0,
     };
   },
 
@@ -245,6 +262,9 @@ export const ObservationInput: MessageFns<ObservationInput> = {
     if (message.rat !== 0) {
       obj.rat = radioAccessTechnologyToJSON(message.rat);
     }
+    if (message.row !== 0) {
+      obj.row = Math.round(message.row);
+    }
     return obj;
   },
 
@@ -258,6 +278,7 @@ export const ObservationInput: MessageFns<ObservationInput> = {
     message.msisdn = object.msisdn ?? "";
     message.seenAt = object.seenAt ?? undefined;
     message.rat = object.rat ?? 0;
+    message.row = object.row ?? 0;
     return message;
   },
 };
