@@ -45,3 +45,21 @@ export function readConfig(env = new EnvReader()): IntakeConfig {
     crashAfterStore: env.bool('INTAKE_CRASH_AFTER_STORE', false),
   };
 }
+
+/** What the bulk import CLI reads from the environment (flags take precedence). */
+export interface ImportConfig {
+  /** INTAKE_ADDRESS: the running intake's gRPC address; default 127.0.0.1:50051. */
+  address: string;
+  /** INTAKE_TOKEN: the caller's bearer token (the operator's or distributor's credentials). */
+  token: string | undefined;
+  /** INTAKE_IMPORT_HISTORY: row counts of recent dumps for the volume gate; default ~/.imei-intake/import-history.json. */
+  historyFile: string;
+}
+
+export function readImportConfig(home: string, env = new EnvReader()): ImportConfig {
+  return {
+    address: env.address('INTAKE_ADDRESS', '127.0.0.1:50051').address,
+    token: env.optional('INTAKE_TOKEN'),
+    historyFile: env.string('INTAKE_IMPORT_HISTORY', `${home}/.imei-intake/import-history.json`),
+  };
+}

@@ -43,11 +43,14 @@ export async function isGzipFile(path: string): Promise<boolean> {
  */
 export async function* readCsvLines(path: string, options: CsvLineOptions = {}): AsyncGenerator<CsvLine[]> {
   const maxLineBytes = options.maxLineBytes ?? 65_536;
+  const gzip = await isGzipFile(path);
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
   let rawBytes = 0;
-  if (options.onBytes) raw.on('data', (chunk) => options.onBytes!((rawBytes += chunk.length)));
-  const source = (await isGzipFile(path)) ? raw.pipe(createGunzip()) : raw;
-  raw.on('error', (error) => source.destroy(error));
+  const countRaw = (length: number) => options.onBytes?.((rawBytes += length));
+  // A 'data' listener would set a plain stream flowing before it is iterated; piping already does.
+  if (gzip) raw.on('data', (chunk) => countRaw(chunk.length));
+  const source = gzip ? raw.pipe(createGunzip()) : raw;
+  if (gzip) raw.on('error', (error) => source.destroy(error));
   let carry: Buffer | undefined;
   let overflow = false;
   let row = 0;
@@ -66,6 +69,7 @@ export async function* readCsvLines(path: string, options: CsvLineOptions = {}):
   };
 
   for await (const chunk of source as AsyncIterable<Buffer>) {
+    if (!gzip) countRaw(chunk.length);
     const lines: CsvLine[] = [];
     let from = 0;
     for (;;) {
