@@ -4,6 +4,7 @@
  *     (through StreamObservations, validation, de-duplication, publishing with acks from all ISR);
  *  2. gRPC path: 1,000,000 observations streamed directly with StreamObservations.
  * Prints rows/s, MB/s and the peak RSS of intake and of the CLI. Brings the local stack up first.
+ * Env: BENCH_ROWS (default 1000000), BENCH_INTAKE_NODE_ARGS / BENCH_CLI_NODE_ARGS (extra node flags).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -19,6 +20,8 @@ import { deviceOf, seededRandom, writeObservationDump } from './observation-dump
 import { resetPeak, watchPeak } from './process-rss';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+/** Extra node flags for the intake and CLI processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them. */
+const nodeArgs = (name: string) => (process.env[name] ?? '').split(' ').filter((arg) => arg !== '');
 const MB = 1024 * 1024;
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 
@@ -31,7 +34,7 @@ async function freePort(): Promise<number> {
 }
 
 async function startIntake(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(repoRoot, 'services/intake/dist/main.js')], {
+  const child = spawn(process.execPath, [...nodeArgs('BENCH_INTAKE_NODE_ARGS'), join(repoRoot, 'services/intake/dist/main.js')], {
     cwd: repoRoot,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, INTAKE_GRPC_ADDRESS: `127.0.0.1:${port}`, MONGODB_DATABASE: 'imei_intake_bench', LOG_LEVEL: 'error', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
@@ -56,7 +59,7 @@ async function fileRun(address: string, intake: ChildProcess, dir: string, daySt
   resetPeak(intake.pid!);
   const intakePeak = watchPeak(intake.pid!);
   const started = process.hrtime.bigint();
-  const cli = spawn(process.execPath, [join(repoRoot, 'services/intake/dist/cli/intake-import.js'), 'observations', file, '--address', address,
+  const cli = spawn(process.execPath, [...nodeArgs('BENCH_CLI_NODE_ARGS'), join(repoRoot, 'services/intake/dist/cli/intake-import.js'), 'observations', file, '--address', address,
     '--token', devToken('operator:kcell'), '--override', '--json', '--progress', 'plain', '--history', join(dir, 'history.json')], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
   const cliPeak = watchPeak(cli.pid!, 50);
   let stdout = '';

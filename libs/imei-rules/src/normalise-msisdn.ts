@@ -24,20 +24,19 @@ export function normaliseMsisdn(raw: string): ValidationResult<Msisdn, MsisdnRef
   if (text.length === 0) {
     return refuse(FIELD, raw, 'empty', `The phone number is empty: give it in international form, ${EXAMPLE}.`);
   }
-  const quoted = quoteValue(text);
   const from = text.charCodeAt(0) === 43 /* + */ ? 1 : text.startsWith('00') ? 2 : 0;
   const bad = firstNonDigit(text, from);
   if (bad !== '') {
-    const message = `Phone number ${quoted} contains ${JSON.stringify(bad)}, but only digits 0-9 may follow the leading + (${EXAMPLE}).`;
+    const message = `Phone number ${quoteValue(text)} contains ${JSON.stringify(bad)}, but only digits 0-9 may follow the leading + (${EXAMPLE}).`;
     return refuse(FIELD, raw, 'non-digit', message);
   }
   const digitCount = text.length - from;
   if (digitCount < 8 || digitCount > 15) {
-    const message = `Phone number ${quoted} has ${digitCount} digits after the international prefix, but an international number has 8 to 15 (${EXAMPLE}).`;
+    const message = `Phone number ${quoteValue(text)} has ${digitCount} digits after the international prefix, but an international number has 8 to 15 (${EXAMPLE}).`;
     return refuse(FIELD, raw, 'length', message);
   }
   if (text.charCodeAt(from) === CODE_0) {
-    const message = `Phone number ${quoted} starts with 0 where its country code belongs: give it in international form, ${EXAMPLE}.`;
+    const message = `Phone number ${quoteValue(text)} starts with 0 where its country code belongs: give it in international form, ${EXAMPLE}.`;
     return refuse(FIELD, raw, 'leading-zero', message);
   }
   return { ok: true, msisdn: from === 1 ? text : `+${text.slice(from)}` };

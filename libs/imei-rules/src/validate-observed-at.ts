@@ -39,17 +39,20 @@ export function validateObservedAt(
 ): ValidationResult<ObservedAt, ObservedAtRefusal> {
   if (!isInstant(now)) throw new RangeError(`now ${now} is not an instant: the injected clock is broken`);
   const epochMs = typeof at === 'number' ? at : at.getTime();
-  const value = describeInstant(at);
+  // Described only when refused: formatting every accepted instant cost intake's hot path.
   if (!isInstant(epochMs)) {
+    const value = describeInstant(at);
     return refuse(FIELD, value, 'invalid', `Observation time ${value} is not a valid instant.`);
   }
   if (epochMs > now + maxSkewMs) {
+    const value = describeInstant(at);
     const message =
       `Observation time ${value} is ${Math.ceil((epochMs - now) / 1000)} s after now (${describeInstant(now)}); ` +
       `at most ${maxSkewMs / 1000} s of clock skew is allowed.`;
     return refuse(FIELD, value, 'future', message);
   }
   if (epochMs < EARLIEST_OBSERVED_AT_MS) {
+    const value = describeInstant(at);
     return refuse(FIELD, value, 'too-old', `Observation time ${value} is before 2000-01-01 (Almaty): the sender's clock is wrong.`);
   }
   return { ok: true, epochMs };
