@@ -6,9 +6,9 @@ import { observationId } from '../domain/observation-id';
 import type { NormalisedObservation } from '../domain/observation-intake';
 
 export interface ObservationPublisherOptions {
-  /** Records per producer request; default 5000. */
+  /** Records per producer request; default 1000 (see IntakeConfig.publishBatch). */
   batchSize?: number;
-  /** Requests in flight per call before `offer` waits (pipelining with backpressure); default 4. */
+  /** Requests in flight per call before `offer` waits (pipelining with backpressure); default 8. */
   maxInFlight?: number;
 }
 
@@ -108,8 +108,8 @@ export class ObservationPublisher {
     private readonly deduplicator: ObservationDeduplicator,
     options: ObservationPublisherOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 5000;
-    this.maxInFlight = options.maxInFlight ?? 4;
+    this.batchSize = options.batchSize ?? 1000;
+    this.maxInFlight = options.maxInFlight ?? 8;
   }
 
   begin(): ObservationPublication {
