@@ -31,6 +31,8 @@ export interface OutboxFields {
   outboxPending: boolean;
   /** Highest version whose events were acknowledged. */
   outboxSentVersion: number;
+  /** Id of the store call that wrote the current version (tells our write from a rival's). */
+  outboxWriteId?: string;
 }
 
 /** Encodes an event for `spec`'s topic, capturing the current trace context. */

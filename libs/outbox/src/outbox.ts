@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AnyBulkWriteOperation, Collection, Filter } from 'mongodb';
 import type { TopicProducer } from '@imei/kafka';
 import type { Logger } from '@imei/log';
@@ -66,11 +67,13 @@ export class Outbox<TDoc extends OutboxFields> {
   async store(changes: readonly EntityChange<TDoc>[]): Promise<StoredChange[]> {
     if (changes.length === 0) return [];
     const stored: StoredChange[] = [];
+    // Tags this call's writes, so that after a partial failure we can tell ours from a rival's.
+    const writeId = randomUUID();
     const ops: AnyBulkWriteOperation<TDoc>[] = changes.map((change) => {
       const version = change.expectedVersion + 1;
       const outbox = [...change.previousOutbox.slice(-Math.max(0, this.retain - change.events.length)), ...change.events];
       stored.push({ id: change.id, version, events: change.events });
-      const set = { ...change.state, version, outbox, outboxPending: change.events.length > 0 } as Record<string, unknown>;
+      const set = { ...change.state, version, outbox, outboxPending: change.events.length > 0, outboxWriteId: writeId } as Record<string, unknown>;
       const setOnInsert = change.expectedVersion === 0 ? { outboxSentVersion: 0 } : undefined;
       return {
         updateOne: {
@@ -85,10 +88,10 @@ export class Outbox<TDoc extends OutboxFields> {
       const result = await this.collection.bulkWrite(ops, { ordered: true });
       matched = result.matchedCount + result.upsertedCount;
     } catch (error) {
-      if ((error as { code?: number }).code === 11000) throw await this.conflictError(stored);
+      if ((error as { code?: number }).code === 11000) throw await this.conflictError(stored, writeId);
       throw error;
     }
-    if (matched !== changes.length) throw await this.conflictError(stored);
+    if (matched !== changes.length) throw await this.conflictError(stored, writeId);
     return stored;
   }
 
@@ -154,12 +157,12 @@ export class Outbox<TDoc extends OutboxFields> {
     if (ops.length > 0) await this.collection.bulkWrite(ops, { ordered: false });
   }
 
-  private async conflictError(attempted: readonly StoredChange[]): Promise<VersionConflictError> {
+  private async conflictError(attempted: readonly StoredChange[], writeId: string): Promise<VersionConflictError> {
     const ids = attempted.map((s) => s.id);
-    const docs = await this.collection.find({ _id: { $in: ids } } as Filter<TDoc>, { projection: { _id: 1, version: 1 } }).toArray();
-    const versions = new Map(docs.map((d) => [d._id as string, d.version as number]));
-    const stored = attempted.filter((s) => versions.get(s.id) === s.version);
-    const lost = attempted.filter((s) => versions.get(s.id) !== s.version).map((s) => s.id);
+    const docs = await this.collection.find({ _id: { $in: ids } } as Filter<TDoc>, { projection: { _id: 1, outboxWriteId: 1 } }).toArray();
+    const ours = new Set(docs.filter((d) => d.outboxWriteId === writeId).map((d) => d._id as string));
+    const stored = attempted.filter((s) => ours.has(s.id));
+    const lost = attempted.filter((s) => !ours.has(s.id)).map((s) => s.id);
     return new VersionConflictError(lost, stored);
   }
 }
