@@ -53,3 +53,27 @@ describe('ObservationDeduplicator', () => {
     expect(() => new ObservationDeduplicator(1)).toThrow(RangeError);
   });
 });
+
+describe('deduplicationKey packing', () => {
+  it('is injective across field boundaries and for malformed keys (property)', () => {
+    const digits = (min: number, max: number) => fc.stringMatching(new RegExp(`^[0-9]{${min},${max}}$`));
+    const observation = fc.record({
+      day: fc.integer({ min: 0, max: 70_000 }),
+      operatorId: fc.constantFrom('kcell', 'beeline', 'tele2-altel'),
+      imsi: digits(14, 15),
+      msisdn: digits(8, 15).map((d) => `+${d}`),
+      imei14: fc.oneof(digits(14, 14), fc.string({ maxLength: 20 })),
+    });
+    fc.assert(
+      fc.property(observation, observation, (a, b) => {
+        const same = a.day === b.day && a.operatorId === b.operatorId && a.imsi === b.imsi && a.msisdn === b.msisdn && a.imei14 === b.imei14;
+        expect(deduplicationKey({ ...base, ...a }) === deduplicationKey({ ...base, ...b })).toBe(same);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('keeps keys short (bounded memory per remembered key)', () => {
+    expect(deduplicationKey(base).length).toBeLessThanOrEqual(40);
+  });
+});
