@@ -59,6 +59,11 @@ export enum GroupingFact {
   GROUPING_FACT_CONFLICT = 5,
   GROUPING_FACT_CONFLICT_RESOLVED = 6,
   GROUPING_FACT_CLONE_SUSPECTED = 7,
+  /**
+   * GROUPING_FACT_GRANDFATHERED_DEVICE - Informational: the IMEI became (part of) the implicit device of a grandfathered phone; list-state
+   * already holds it white/grandfathered.
+   */
+  GROUPING_FACT_GRANDFATHERED_DEVICE = 8,
   UNRECOGNIZED = -1,
 }
 
@@ -88,6 +93,9 @@ export function groupingFactFromJSON(object: any): GroupingFact {
     case 7:
     case "GROUPING_FACT_CLONE_SUSPECTED":
       return GroupingFact.GROUPING_FACT_CLONE_SUSPECTED;
+    case 8:
+    case "GROUPING_FACT_GRANDFATHERED_DEVICE":
+      return GroupingFact.GROUPING_FACT_GRANDFATHERED_DEVICE;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -113,6 +121,8 @@ export function groupingFactToJSON(object: GroupingFact): string {
       return "GROUPING_FACT_CONFLICT_RESOLVED";
     case GroupingFact.GROUPING_FACT_CLONE_SUSPECTED:
       return "GROUPING_FACT_CLONE_SUSPECTED";
+    case GroupingFact.GROUPING_FACT_GRANDFATHERED_DEVICE:
+      return "GROUPING_FACT_GRANDFATHERED_DEVICE";
     case GroupingFact.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -131,7 +141,13 @@ export interface Device {
   /** SIM slots from TAC data, 0 when unknown. */
   slots: number;
   version: number;
-  createdAt: Date | undefined;
+  createdAt:
+    | Date
+    | undefined;
+  /** TAC data knows the model and the device carries more IMEIs than it has SIM slots. */
+  imeiCountExceedsSlots: boolean;
+  /** IMEIs inferred as its siblings, waiting for a simplified application (imei14). */
+  pendingSiblingImei14s: string[];
 }
 
 export interface DeviceRegistered {
@@ -161,6 +177,12 @@ export interface ConflictDetected {
   existingDeviceId: string;
   claimingDeviceId: string;
   applicationId: string;
+  /** Set once an officer resolved it (ListConflicts with include_resolved, ResolveConflict's answer). */
+  resolved: boolean;
+  winnerDeviceId: string;
+  resolvedBy: string;
+  resolutionReason: string;
+  detectedAt: Date | undefined;
 }
 
 export interface ConflictResolved {
@@ -174,6 +196,26 @@ export interface CloneSuspected {
   imei14: string;
   distinctImsis: number;
   operatorIds: string[];
+  /** Window in which the distinct IMSIs were seen (the evidence), and its bounds. */
+  windowMs: number;
+  firstSeenAt: Date | undefined;
+  lastSeenAt: Date | undefined;
+}
+
+/** A simplified (sibling confirmation) application that cannot confirm the IMEI, with the reason. */
+export interface SiblingRefused {
+  imei14: string;
+  applicationId: string;
+  /** Machine-readable: clone-suspected, blacklisted, linked-to-other-device, device-full, not-plausible. */
+  reasonCode: string;
+  reason: string;
+}
+
+/** The IMEI left this device because an officer resolved a conflict for another device. */
+export interface ImeiUnlinked {
+  imei14: string;
+  conflictId: string;
+  winnerDeviceId: string;
 }
 
 /** Payload of topic imei.device-events.v1, key device_id. */
@@ -190,6 +232,8 @@ export interface DeviceEvent {
     | { $case: "conflictDetected"; conflictDetected: ConflictDetected }
     | { $case: "conflictResolved"; conflictResolved: ConflictResolved }
     | { $case: "cloneSuspected"; cloneSuspected: CloneSuspected }
+    | { $case: "siblingRefused"; siblingRefused: SiblingRefused }
+    | { $case: "imeiUnlinked"; imeiUnlinked: ImeiUnlinked }
     | undefined;
 }
 
@@ -220,6 +264,8 @@ function createBaseDevice(): Device {
     slots: 0,
     version: 0,
     createdAt: undefined,
+    imeiCountExceedsSlots: false,
+    pendingSiblingImei14s: [],
   };
 }
 
@@ -254,6 +300,12 @@ export const Device: MessageFns<Device> = {
     }
     if (message.createdAt !== undefined) {
       Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(82).fork()).join();
+    }
+    if (message.imeiCountExceedsSlots !== false) {
+      writer.uint32(88).bool(message.imeiCountExceedsSlots);
+    }
+    for (const v of message.pendingSiblingImei14s) {
+      writer.uint32(98).string(v!);
     }
     return writer;
   },
@@ -351,6 +403,22 @@ export const Device: MessageFns<Device> = {
             message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.imeiCountExceedsSlots = reader.bool();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.pendingSiblingImei14s.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -387,6 +455,16 @@ export const Device: MessageFns<Device> = {
         : isSet(object.created_at)
         ? fromJsonTimestamp(object.created_at)
         : undefined,
+      imeiCountExceedsSlots: isSet(object.imeiCountExceedsSlots)
+        ? globalThis.Boolean(object.imeiCountExceedsSlots)
+        : isSet(object.imei_count_exceeds_slots)
+        ? globalThis.Boolean(object.imei_count_exceeds_slots)
+        : false,
+      pendingSiblingImei14s: globalThis.Array.isArray(object?.pendingSiblingImei14s)
+        ? object.pendingSiblingImei14s.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.pending_sibling_imei14s)
+        ? object.pending_sibling_imei14s.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -422,6 +500,12 @@ export const Device: MessageFns<Device> = {
     if (message.createdAt !== undefined) {
       obj.createdAt = message.createdAt.toISOString();
     }
+    if (message.imeiCountExceedsSlots !== false) {
+      obj.imeiCountExceedsSlots = message.imeiCountExceedsSlots;
+    }
+    if (message.pendingSiblingImei14s?.length) {
+      obj.pendingSiblingImei14s = message.pendingSiblingImei14s;
+    }
     return obj;
   },
 
@@ -440,6 +524,8 @@ export const Device: MessageFns<Device> = {
     message.slots = object.slots ?? 0;
     message.version = object.version ?? 0;
     message.createdAt = object.createdAt ?? undefined;
+    message.imeiCountExceedsSlots = object.imeiCountExceedsSlots ?? false;
+    message.pendingSiblingImei14s = object.pendingSiblingImei14s?.map((e) => e) || [];
     return message;
   },
 };
@@ -815,7 +901,18 @@ export const SiblingConfirmed: MessageFns<SiblingConfirmed> = {
 };
 
 function createBaseConflictDetected(): ConflictDetected {
-  return { conflictId: "", imei14: "", existingDeviceId: "", claimingDeviceId: "", applicationId: "" };
+  return {
+    conflictId: "",
+    imei14: "",
+    existingDeviceId: "",
+    claimingDeviceId: "",
+    applicationId: "",
+    resolved: false,
+    winnerDeviceId: "",
+    resolvedBy: "",
+    resolutionReason: "",
+    detectedAt: undefined,
+  };
 }
 
 export const ConflictDetected: MessageFns<ConflictDetected> = {
@@ -834,6 +931,21 @@ export const ConflictDetected: MessageFns<ConflictDetected> = {
     }
     if (message.applicationId !== "") {
       writer.uint32(42).string(message.applicationId);
+    }
+    if (message.resolved !== false) {
+      writer.uint32(48).bool(message.resolved);
+    }
+    if (message.winnerDeviceId !== "") {
+      writer.uint32(58).string(message.winnerDeviceId);
+    }
+    if (message.resolvedBy !== "") {
+      writer.uint32(66).string(message.resolvedBy);
+    }
+    if (message.resolutionReason !== "") {
+      writer.uint32(74).string(message.resolutionReason);
+    }
+    if (message.detectedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.detectedAt), writer.uint32(82).fork()).join();
     }
     return writer;
   },
@@ -891,6 +1003,46 @@ export const ConflictDetected: MessageFns<ConflictDetected> = {
             message.applicationId = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.resolved = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.winnerDeviceId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.resolvedBy = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.resolutionReason = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.detectedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -926,6 +1078,27 @@ export const ConflictDetected: MessageFns<ConflictDetected> = {
         : isSet(object.application_id)
         ? globalThis.String(object.application_id)
         : "",
+      resolved: isSet(object.resolved) ? globalThis.Boolean(object.resolved) : false,
+      winnerDeviceId: isSet(object.winnerDeviceId)
+        ? globalThis.String(object.winnerDeviceId)
+        : isSet(object.winner_device_id)
+        ? globalThis.String(object.winner_device_id)
+        : "",
+      resolvedBy: isSet(object.resolvedBy)
+        ? globalThis.String(object.resolvedBy)
+        : isSet(object.resolved_by)
+        ? globalThis.String(object.resolved_by)
+        : "",
+      resolutionReason: isSet(object.resolutionReason)
+        ? globalThis.String(object.resolutionReason)
+        : isSet(object.resolution_reason)
+        ? globalThis.String(object.resolution_reason)
+        : "",
+      detectedAt: isSet(object.detectedAt)
+        ? fromJsonTimestamp(object.detectedAt)
+        : isSet(object.detected_at)
+        ? fromJsonTimestamp(object.detected_at)
+        : undefined,
     };
   },
 
@@ -946,6 +1119,21 @@ export const ConflictDetected: MessageFns<ConflictDetected> = {
     if (message.applicationId !== "") {
       obj.applicationId = message.applicationId;
     }
+    if (message.resolved !== false) {
+      obj.resolved = message.resolved;
+    }
+    if (message.winnerDeviceId !== "") {
+      obj.winnerDeviceId = message.winnerDeviceId;
+    }
+    if (message.resolvedBy !== "") {
+      obj.resolvedBy = message.resolvedBy;
+    }
+    if (message.resolutionReason !== "") {
+      obj.resolutionReason = message.resolutionReason;
+    }
+    if (message.detectedAt !== undefined) {
+      obj.detectedAt = message.detectedAt.toISOString();
+    }
     return obj;
   },
 
@@ -959,6 +1147,11 @@ export const ConflictDetected: MessageFns<ConflictDetected> = {
     message.existingDeviceId = object.existingDeviceId ?? "";
     message.claimingDeviceId = object.claimingDeviceId ?? "";
     message.applicationId = object.applicationId ?? "";
+    message.resolved = object.resolved ?? false;
+    message.winnerDeviceId = object.winnerDeviceId ?? "";
+    message.resolvedBy = object.resolvedBy ?? "";
+    message.resolutionReason = object.resolutionReason ?? "";
+    message.detectedAt = object.detectedAt ?? undefined;
     return message;
   },
 };
@@ -1093,7 +1286,7 @@ export const ConflictResolved: MessageFns<ConflictResolved> = {
 };
 
 function createBaseCloneSuspected(): CloneSuspected {
-  return { imei14: "", distinctImsis: 0, operatorIds: [] };
+  return { imei14: "", distinctImsis: 0, operatorIds: [], windowMs: 0, firstSeenAt: undefined, lastSeenAt: undefined };
 }
 
 export const CloneSuspected: MessageFns<CloneSuspected> = {
@@ -1106,6 +1299,15 @@ export const CloneSuspected: MessageFns<CloneSuspected> = {
     }
     for (const v of message.operatorIds) {
       writer.uint32(26).string(v!);
+    }
+    if (message.windowMs !== 0) {
+      writer.uint32(32).int64(message.windowMs);
+    }
+    if (message.firstSeenAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.firstSeenAt), writer.uint32(42).fork()).join();
+    }
+    if (message.lastSeenAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.lastSeenAt), writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -1147,6 +1349,30 @@ export const CloneSuspected: MessageFns<CloneSuspected> = {
             message.operatorIds.push(reader.string());
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.windowMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.firstSeenAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.lastSeenAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1172,6 +1398,21 @@ export const CloneSuspected: MessageFns<CloneSuspected> = {
         : globalThis.Array.isArray(object?.operator_ids)
         ? object.operator_ids.map((e: any) => globalThis.String(e))
         : [],
+      windowMs: isSet(object.windowMs)
+        ? globalThis.Number(object.windowMs)
+        : isSet(object.window_ms)
+        ? globalThis.Number(object.window_ms)
+        : 0,
+      firstSeenAt: isSet(object.firstSeenAt)
+        ? fromJsonTimestamp(object.firstSeenAt)
+        : isSet(object.first_seen_at)
+        ? fromJsonTimestamp(object.first_seen_at)
+        : undefined,
+      lastSeenAt: isSet(object.lastSeenAt)
+        ? fromJsonTimestamp(object.lastSeenAt)
+        : isSet(object.last_seen_at)
+        ? fromJsonTimestamp(object.last_seen_at)
+        : undefined,
     };
   },
 
@@ -1186,6 +1427,15 @@ export const CloneSuspected: MessageFns<CloneSuspected> = {
     if (message.operatorIds?.length) {
       obj.operatorIds = message.operatorIds;
     }
+    if (message.windowMs !== 0) {
+      obj.windowMs = Math.round(message.windowMs);
+    }
+    if (message.firstSeenAt !== undefined) {
+      obj.firstSeenAt = message.firstSeenAt.toISOString();
+    }
+    if (message.lastSeenAt !== undefined) {
+      obj.lastSeenAt = message.lastSeenAt.toISOString();
+    }
     return obj;
   },
 
@@ -1197,6 +1447,243 @@ export const CloneSuspected: MessageFns<CloneSuspected> = {
     message.imei14 = object.imei14 ?? "";
     message.distinctImsis = object.distinctImsis ?? 0;
     message.operatorIds = object.operatorIds?.map((e) => e) || [];
+    message.windowMs = object.windowMs ?? 0;
+    message.firstSeenAt = object.firstSeenAt ?? undefined;
+    message.lastSeenAt = object.lastSeenAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseSiblingRefused(): SiblingRefused {
+  return { imei14: "", applicationId: "", reasonCode: "", reason: "" };
+}
+
+export const SiblingRefused: MessageFns<SiblingRefused> = {
+  encode(message: SiblingRefused, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.imei14 !== "") {
+      writer.uint32(10).string(message.imei14);
+    }
+    if (message.applicationId !== "") {
+      writer.uint32(18).string(message.applicationId);
+    }
+    if (message.reasonCode !== "") {
+      writer.uint32(26).string(message.reasonCode);
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SiblingRefused {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSiblingRefused();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.imei14 = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.applicationId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reasonCode = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SiblingRefused {
+    return {
+      imei14: isSet(object.imei14) ? globalThis.String(object.imei14) : "",
+      applicationId: isSet(object.applicationId)
+        ? globalThis.String(object.applicationId)
+        : isSet(object.application_id)
+        ? globalThis.String(object.application_id)
+        : "",
+      reasonCode: isSet(object.reasonCode)
+        ? globalThis.String(object.reasonCode)
+        : isSet(object.reason_code)
+        ? globalThis.String(object.reason_code)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: SiblingRefused): unknown {
+    const obj: any = {};
+    if (message.imei14 !== "") {
+      obj.imei14 = message.imei14;
+    }
+    if (message.applicationId !== "") {
+      obj.applicationId = message.applicationId;
+    }
+    if (message.reasonCode !== "") {
+      obj.reasonCode = message.reasonCode;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SiblingRefused>, I>>(base?: I): SiblingRefused {
+    return SiblingRefused.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SiblingRefused>, I>>(object: I): SiblingRefused {
+    const message = createBaseSiblingRefused();
+    message.imei14 = object.imei14 ?? "";
+    message.applicationId = object.applicationId ?? "";
+    message.reasonCode = object.reasonCode ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseImeiUnlinked(): ImeiUnlinked {
+  return { imei14: "", conflictId: "", winnerDeviceId: "" };
+}
+
+export const ImeiUnlinked: MessageFns<ImeiUnlinked> = {
+  encode(message: ImeiUnlinked, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.imei14 !== "") {
+      writer.uint32(10).string(message.imei14);
+    }
+    if (message.conflictId !== "") {
+      writer.uint32(18).string(message.conflictId);
+    }
+    if (message.winnerDeviceId !== "") {
+      writer.uint32(26).string(message.winnerDeviceId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ImeiUnlinked {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseImeiUnlinked();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.imei14 = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conflictId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.winnerDeviceId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ImeiUnlinked {
+    return {
+      imei14: isSet(object.imei14) ? globalThis.String(object.imei14) : "",
+      conflictId: isSet(object.conflictId)
+        ? globalThis.String(object.conflictId)
+        : isSet(object.conflict_id)
+        ? globalThis.String(object.conflict_id)
+        : "",
+      winnerDeviceId: isSet(object.winnerDeviceId)
+        ? globalThis.String(object.winnerDeviceId)
+        : isSet(object.winner_device_id)
+        ? globalThis.String(object.winner_device_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ImeiUnlinked): unknown {
+    const obj: any = {};
+    if (message.imei14 !== "") {
+      obj.imei14 = message.imei14;
+    }
+    if (message.conflictId !== "") {
+      obj.conflictId = message.conflictId;
+    }
+    if (message.winnerDeviceId !== "") {
+      obj.winnerDeviceId = message.winnerDeviceId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ImeiUnlinked>, I>>(base?: I): ImeiUnlinked {
+    return ImeiUnlinked.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ImeiUnlinked>, I>>(object: I): ImeiUnlinked {
+    const message = createBaseImeiUnlinked();
+    message.imei14 = object.imei14 ?? "";
+    message.conflictId = object.conflictId ?? "";
+    message.winnerDeviceId = object.winnerDeviceId ?? "";
     return message;
   },
 };
@@ -1237,6 +1724,12 @@ export const DeviceEvent: MessageFns<DeviceEvent> = {
         break;
       case "cloneSuspected":
         CloneSuspected.encode(message.event.cloneSuspected, writer.uint32(130).fork()).join();
+        break;
+      case "siblingRefused":
+        SiblingRefused.encode(message.event.siblingRefused, writer.uint32(138).fork()).join();
+        break;
+      case "imeiUnlinked":
+        ImeiUnlinked.encode(message.event.imeiUnlinked, writer.uint32(146).fork()).join();
         break;
     }
     return writer;
@@ -1344,6 +1837,22 @@ export const DeviceEvent: MessageFns<DeviceEvent> = {
             message.event = { $case: "cloneSuspected", cloneSuspected: CloneSuspected.decode(reader, reader.uint32()) };
             continue;
           }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.event = { $case: "siblingRefused", siblingRefused: SiblingRefused.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.event = { $case: "imeiUnlinked", imeiUnlinked: ImeiUnlinked.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1395,6 +1904,14 @@ export const DeviceEvent: MessageFns<DeviceEvent> = {
         ? { $case: "cloneSuspected", cloneSuspected: CloneSuspected.fromJSON(object.cloneSuspected) }
         : isSet(object.clone_suspected)
         ? { $case: "cloneSuspected", cloneSuspected: CloneSuspected.fromJSON(object.clone_suspected) }
+        : isSet(object.siblingRefused)
+        ? { $case: "siblingRefused", siblingRefused: SiblingRefused.fromJSON(object.siblingRefused) }
+        : isSet(object.sibling_refused)
+        ? { $case: "siblingRefused", siblingRefused: SiblingRefused.fromJSON(object.sibling_refused) }
+        : isSet(object.imeiUnlinked)
+        ? { $case: "imeiUnlinked", imeiUnlinked: ImeiUnlinked.fromJSON(object.imeiUnlinked) }
+        : isSet(object.imei_unlinked)
+        ? { $case: "imeiUnlinked", imeiUnlinked: ImeiUnlinked.fromJSON(object.imei_unlinked) }
         : undefined,
     };
   },
@@ -1424,6 +1941,10 @@ export const DeviceEvent: MessageFns<DeviceEvent> = {
       obj.conflictResolved = ConflictResolved.toJSON(message.event.conflictResolved);
     } else if (message.event?.$case === "cloneSuspected") {
       obj.cloneSuspected = CloneSuspected.toJSON(message.event.cloneSuspected);
+    } else if (message.event?.$case === "siblingRefused") {
+      obj.siblingRefused = SiblingRefused.toJSON(message.event.siblingRefused);
+    } else if (message.event?.$case === "imeiUnlinked") {
+      obj.imeiUnlinked = ImeiUnlinked.toJSON(message.event.imeiUnlinked);
     }
     return obj;
   },
@@ -1491,6 +2012,21 @@ export const DeviceEvent: MessageFns<DeviceEvent> = {
             $case: "cloneSuspected",
             cloneSuspected: CloneSuspected.fromPartial(object.event.cloneSuspected),
           };
+        }
+        break;
+      }
+      case "siblingRefused": {
+        if (object.event?.siblingRefused !== undefined && object.event?.siblingRefused !== null) {
+          message.event = {
+            $case: "siblingRefused",
+            siblingRefused: SiblingRefused.fromPartial(object.event.siblingRefused),
+          };
+        }
+        break;
+      }
+      case "imeiUnlinked": {
+        if (object.event?.imeiUnlinked !== undefined && object.event?.imeiUnlinked !== null) {
+          message.event = { $case: "imeiUnlinked", imeiUnlinked: ImeiUnlinked.fromPartial(object.event.imeiUnlinked) };
         }
         break;
       }
