@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,6 @@ import { gzipSync } from 'node:zlib';
 import { Observation } from '@imei/contracts';
 import { devToken } from '@imei/grpc';
 import { readTopic, repoRoot, topicRecordCount } from '@imei/testing';
-import { execFileSync } from 'node:child_process';
 import { startIntakeHarness, type IntakeHarness } from '../intake-harness.test-helper';
 
 const run = promisify(execFile);
