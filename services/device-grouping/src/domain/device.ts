@@ -1,6 +1,9 @@
 import { ApplicationSource } from '@imei/contracts';
 import { withCause } from './causes';
+import { tacOf } from '@imei/imei-rules';
 import type { DeviceEventOf, DeviceKindName } from './grouping-events';
+import { MAX_IMEIS_PER_DEVICE } from './grouping-policy';
+import type { TacLookup } from './tac-model';
 
 /** An IMEI inferred as a sibling of the device, waiting for the owner's simplified application. */
 export interface PendingSibling {
@@ -41,9 +44,20 @@ export interface DeviceState {
 /** History lines kept per device (the events themselves are on imei.device-events.v1). */
 export const MAX_HISTORY = 50;
 
-/** IMEI count the device may reach: its slots from TAC data, else the policy default, never above 4. */
-export function slotLimitOf(device: Pick<DeviceState, 'slots'>, defaultSlots: number, maxImeis: number): number {
-  return Math.min(maxImeis, device.slots > 0 ? device.slots : Math.max(defaultSlots, 1));
+/** SIM slots of the device: from TAC data when it registered, else from TAC data loaded since; 0 when unknown. */
+export function knownSlotsOf(device: Pick<DeviceState, 'slots' | 'imei14s'>, tac: TacLookup): number {
+  if (device.slots > 0) return device.slots;
+  for (const imei14 of device.imei14s) {
+    const slots = tac(tacOf(imei14) ?? '')?.slots ?? 0;
+    if (slots > 0) return slots;
+  }
+  return 0;
+}
+
+/** IMEI count the device may reach: its known slots, else `defaultSlots`, never above 4. */
+export function slotLimitOf(device: Pick<DeviceState, 'slots' | 'imei14s'>, tac: TacLookup, defaultSlots: number): number {
+  const slots = knownSlotsOf(device, tac);
+  return Math.min(MAX_IMEIS_PER_DEVICE, slots > 0 ? slots : Math.max(defaultSlots, 1));
 }
 
 /** True when TAC data knows the model and the device has more IMEIs than slots. */

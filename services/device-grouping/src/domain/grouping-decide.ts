@@ -6,7 +6,6 @@ import { slotLimitOf } from './device';
 import type { GroupingCommand, GroupingView } from './grouping-commands';
 import type { GroupingEvent } from './grouping-events';
 import { grandfatheredDeviceIdOf } from './grouping-ids';
-import { MAX_IMEIS_PER_DEVICE } from './grouping-policy';
 import { decideRegistration } from './registration';
 import { decideSiblingConfirmation } from './sibling-confirmation';
 import { tacCompatible } from './tac-model';
@@ -56,7 +55,7 @@ function decidePending(decision: Decision, deviceId: string, imei14: string, evi
   const record = decision.imei(imei14);
   if (device === undefined || record?.link !== undefined || record?.clone !== undefined || device.imei14s.includes(imei14)) return;
   const { policy, tac } = decision.view;
-  if (device.imei14s.length >= slotLimitOf(device, policy.defaultSlots, MAX_IMEIS_PER_DEVICE)) return;
+  if (device.imei14s.length >= slotLimitOf(device, tac, policy.defaultSlots)) return;
   if (!device.imei14s.some((known) => tacCompatible(known, imei14, tac))) return;
   if (!(record?.pendingFor.some((p) => p.deviceId === deviceId) ?? false)) decision.onImei(imei14, { type: 'sibling-pending', deviceId, evidence });
   if (!device.pendingSiblings.some((p) => p.imei14 === imei14)) decision.onDevice(deviceId, { type: 'sibling-pending', imei14, evidence });

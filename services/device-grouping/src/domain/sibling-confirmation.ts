@@ -27,7 +27,7 @@ export function siblingRefusal(
     return { code: 'blacklisted', reason: `IMEI ${imei} is blocked (${ListReason[black]}); only an unblock with documents can lift that` };
   }
   // The owner's own application confirms it: TAC data's slots bind, else any count up to 4.
-  const limit = slotLimitOf(device, MAX_IMEIS_PER_DEVICE, MAX_IMEIS_PER_DEVICE);
+  const limit = slotLimitOf(device, decision.view.tac, MAX_IMEIS_PER_DEVICE);
   if (device.imei14s.length >= limit) {
     return { code: 'device-full', reason: `device ${device.deviceId} already has ${device.imei14s.length} IMEIs and its model has ${limit} SIM slots` };
   }
