@@ -51,9 +51,12 @@ export interface PhaseSchedule {
   blockDate: Date | undefined;
 }
 
+/** The run passed the mass-block guard, or an officer overrode its refusal (then both fields are set). */
 export interface PhaseBlock {
   phaseId: string;
   runId: string;
+  overrideOfficer: string;
+  overrideReason: string;
 }
 
 /**
@@ -570,7 +573,7 @@ export const PhaseSchedule: MessageFns<PhaseSchedule> = {
 };
 
 function createBasePhaseBlock(): PhaseBlock {
-  return { phaseId: "", runId: "" };
+  return { phaseId: "", runId: "", overrideOfficer: "", overrideReason: "" };
 }
 
 export const PhaseBlock: MessageFns<PhaseBlock> = {
@@ -580,6 +583,12 @@ export const PhaseBlock: MessageFns<PhaseBlock> = {
     }
     if (message.runId !== "") {
       writer.uint32(18).string(message.runId);
+    }
+    if (message.overrideOfficer !== "") {
+      writer.uint32(26).string(message.overrideOfficer);
+    }
+    if (message.overrideReason !== "") {
+      writer.uint32(34).string(message.overrideReason);
     }
     return writer;
   },
@@ -613,6 +622,22 @@ export const PhaseBlock: MessageFns<PhaseBlock> = {
             message.runId = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.overrideOfficer = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.overrideReason = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -637,6 +662,16 @@ export const PhaseBlock: MessageFns<PhaseBlock> = {
         : isSet(object.run_id)
         ? globalThis.String(object.run_id)
         : "",
+      overrideOfficer: isSet(object.overrideOfficer)
+        ? globalThis.String(object.overrideOfficer)
+        : isSet(object.override_officer)
+        ? globalThis.String(object.override_officer)
+        : "",
+      overrideReason: isSet(object.overrideReason)
+        ? globalThis.String(object.overrideReason)
+        : isSet(object.override_reason)
+        ? globalThis.String(object.override_reason)
+        : "",
     };
   },
 
@@ -648,6 +683,12 @@ export const PhaseBlock: MessageFns<PhaseBlock> = {
     if (message.runId !== "") {
       obj.runId = message.runId;
     }
+    if (message.overrideOfficer !== "") {
+      obj.overrideOfficer = message.overrideOfficer;
+    }
+    if (message.overrideReason !== "") {
+      obj.overrideReason = message.overrideReason;
+    }
     return obj;
   },
 
@@ -658,6 +699,8 @@ export const PhaseBlock: MessageFns<PhaseBlock> = {
     const message = createBasePhaseBlock();
     message.phaseId = object.phaseId ?? "";
     message.runId = object.runId ?? "";
+    message.overrideOfficer = object.overrideOfficer ?? "";
+    message.overrideReason = object.overrideReason ?? "";
     return message;
   },
 };
