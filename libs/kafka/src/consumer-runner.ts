@@ -1,4 +1,4 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, PartitionAssigner } from 'kafkajs';
 import type { Context } from '@opentelemetry/api';
 import type { TopicSpec } from '@imei/contracts';
 import { PoisonRecordError } from '@imei/errors';
@@ -51,6 +51,8 @@ export interface ConsumerRunnerOptions {
   sessionTimeoutMs?: number;
   /** Max bytes per partition per fetch, default 1 MiB. */
   maxBytesPerPartition?: number;
+  /** Partition assigners, default kafkajs' round robin (co-partitioned consumers pass their own). */
+  partitionAssigners?: PartitionAssigner[];
 }
 
 /** A running consumer group member. */
@@ -76,6 +78,7 @@ export async function runConsumer(options: ConsumerRunnerOptions): Promise<Runni
     heartbeatInterval: 3_000,
     maxBytesPerPartition: options.maxBytesPerPartition ?? 1024 * 1024,
     allowAutoTopicCreation: false,
+    ...(options.partitionAssigners ? { partitionAssigners: options.partitionAssigners } : {}),
   });
   let healthy = true;
   const setHealthy = (serving: boolean): void => {
