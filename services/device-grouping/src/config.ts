@@ -1,4 +1,7 @@
-import { EnvReader, readInfrastructureConfig, type InfrastructureConfig } from '@imei/config';
+import { ConfigError, EnvReader, readInfrastructureConfig, type InfrastructureConfig } from '@imei/config';
+import { DEFAULT_GROUPING_POLICY, type GroupingPolicy } from './domain/grouping-policy';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Everything device-grouping reads from the environment, validated at start-up (this is the only module that reads it). */
 export interface DeviceGroupingConfig {
@@ -7,12 +10,47 @@ export interface DeviceGroupingConfig {
   grpcAddress: string;
   /** GRPC_TOKENS_FILE: caller tokens; default the local-stack dev tokens. */
   tokensFile: string | undefined;
+  /**
+   * DEVICE_GROUPING_SIBLING_WINDOW_DAYS (default 30), DEVICE_GROUPING_DEFAULT_SLOTS (2),
+   * DEVICE_GROUPING_CLONE_MIN_IMSIS (3), DEVICE_GROUPING_CLONE_WINDOW_MINUTES (360),
+   * DEVICE_GROUPING_CLONE_MIN_OPERATORS (2): see GroupingPolicy for why these defaults.
+   */
+  policy: GroupingPolicy;
+  /**
+   * DEVICE_GROUPING_INDEX_RETENTION_DAYS: how long the subscriber index keeps an IMEI–subscriber pair;
+   * default and minimum the sibling window.
+   */
+  indexRetentionMs: number;
+  /** DEVICE_GROUPING_SUBSCRIBER_KEY: secret of the HMAC that pseudonymises IMSIs and MSISDNs in the index. */
+  subscriberKey: string;
+  /**
+   * DEVICE_GROUPING_CRASH_AFTER_STORE: fault injection for the crash test only. When true the process
+   * kills itself with SIGKILL right after storing a grouping change and before publishing its events.
+   * Default false; never set it in a deployment.
+   */
+  crashAfterStore: boolean;
 }
 
 export function readConfig(env = new EnvReader()): DeviceGroupingConfig {
+  const policy: GroupingPolicy = {
+    ...DEFAULT_GROUPING_POLICY,
+    siblingWindowMs: env.int('DEVICE_GROUPING_SIBLING_WINDOW_DAYS', DEFAULT_GROUPING_POLICY.siblingWindowMs / DAY_MS, 1, 365) * DAY_MS,
+    defaultSlots: env.int('DEVICE_GROUPING_DEFAULT_SLOTS', DEFAULT_GROUPING_POLICY.defaultSlots, 1, 4),
+    cloneMinImsis: env.int('DEVICE_GROUPING_CLONE_MIN_IMSIS', DEFAULT_GROUPING_POLICY.cloneMinImsis, 2, 100),
+    cloneWindowMs: env.int('DEVICE_GROUPING_CLONE_WINDOW_MINUTES', DEFAULT_GROUPING_POLICY.cloneWindowMs / 60_000, 1, 7 * 24 * 60) * 60_000,
+    cloneMinOperators: env.int('DEVICE_GROUPING_CLONE_MIN_OPERATORS', DEFAULT_GROUPING_POLICY.cloneMinOperators, 1, 20),
+  };
+  const retentionDays = env.int('DEVICE_GROUPING_INDEX_RETENTION_DAYS', policy.siblingWindowMs / DAY_MS, 1, 3650);
+  if (retentionDays * DAY_MS < policy.siblingWindowMs) {
+    throw new ConfigError('DEVICE_GROUPING_INDEX_RETENTION_DAYS', String(retentionDays), `at least the sibling window (${policy.siblingWindowMs / DAY_MS} days)`);
+  }
   return {
     infrastructure: readInfrastructureConfig('device-grouping', env),
     grpcAddress: env.address('DEVICE_GROUPING_GRPC_ADDRESS', '127.0.0.1:50052').address,
     tokensFile: env.optional('GRPC_TOKENS_FILE'),
+    policy,
+    indexRetentionMs: retentionDays * DAY_MS,
+    subscriberKey: env.string('DEVICE_GROUPING_SUBSCRIBER_KEY', 'imei-registry-dev-subscriber-key'),
+    crashAfterStore: env.bool('DEVICE_GROUPING_CRASH_AFTER_STORE', false),
   };
 }

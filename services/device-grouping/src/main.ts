@@ -1,5 +1,8 @@
 import { topics } from '@imei/contracts';
+import { retryTransient } from '@imei/mongo';
 import { ServiceRuntime } from '@imei/runtime';
+import { createCore } from './adapters/device-grouping-core';
+import { applicationsHandler, listChangesHandler, observationsHandler } from './adapters/grouping-consumers';
 import { readConfig } from './config';
 
 /** device-grouping: wiring only (config → runtime → adapters → serve). */
@@ -11,6 +14,21 @@ async function main(): Promise<void> {
     tokensFile: config.tokensFile,
     infrastructure: config.infrastructure,
   });
+  const core = createCore({
+    db: runtime.store.db,
+    producer: runtime.producer,
+    logger: runtime.logger,
+    policy: config.policy,
+    indexRetentionMs: config.indexRetentionMs,
+    subscriberKey: config.subscriberKey,
+    clock: Date.now,
+    // Fault injection for the crash test only (see DeviceGroupingConfig.crashAfterStore).
+    afterStore: config.crashAfterStore ? () => process.kill(process.pid, 'SIGKILL') : undefined,
+  });
+  await retryTransient('sweep grouping outbox', () => core.repository.sweep(), { logger: runtime.logger, maxMs: 5000 });
+  await runtime.consume('applications', [{ spec: topics.applications, handle: applicationsHandler(core) }]);
+  await runtime.consume('list-changes', [{ spec: topics.listChanges, handle: listChangesHandler(core) }]);
+  await runtime.consume('observations', [{ spec: topics.observations, handle: observationsHandler(core) }]);
   await runtime.serve(config.grpcAddress, []);
 }
 

@@ -1,6 +1,5 @@
 import { canonicalImei, isImeiBody } from '@imei/imei-rules';
 import type { GroupingCommand } from './grouping-commands';
-import type { ImeiRecord } from './imei-record';
 
 /** When each IMEI was last seen with one subscriber (pseudonymised IMSI or MSISDN key). */
 export type SubscriberImeis = ReadonlyMap<string, number>;
@@ -43,15 +42,15 @@ const hours = (ms: number): string => `${Math.round((ms / 3_600_000) * 10) / 10}
 
 /**
  * The pending-confirmation commands a set of co-observations suggests: when one IMEI of a pair is linked
- * to a device and the other is not, the unlinked one may be that device's sibling. The decision checks
+ * to a device and the other is not, the unlinked one may be that device's sibling. `links` maps linked IMEIs to their device. The decision checks
  * the rest of the rule (TAC compatible, device below its slots, not clone-suspected) on current state.
  */
-export function siblingCommands(imei14: string, coObserved: readonly CoObservation[], records: ReadonlyMap<string, ImeiRecord>): GroupingCommand[] {
+export function siblingCommands(imei14: string, coObserved: readonly CoObservation[], links: ReadonlyMap<string, string>): GroupingCommand[] {
   if (!isImeiBody(imei14)) return [];
-  const own = records.get(imei14)?.link?.deviceId;
+  const own = links.get(imei14);
   const commands: GroupingCommand[] = [];
   for (const co of coObserved) {
-    const other = records.get(co.imei14)?.link?.deviceId;
+    const other = links.get(co.imei14);
     if (own !== undefined && other === undefined) {
       commands.push({ type: 'mark-pending', deviceId: own, imei14: co.imei14, evidence: `used by subscriber ${co.subscriber} within ${hours(co.gapMs)} of ${canonicalImei(imei14)}` });
     } else if (own === undefined && other !== undefined) {

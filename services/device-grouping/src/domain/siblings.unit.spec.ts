@@ -22,6 +22,8 @@ const confirm = (imei14: string, deviceId = 'dev-app-1', applicationId = 'app-s'
   application: application({ applicationId, deviceId, imei14s: [imei14], kind: ApplicationKind.APPLICATION_KIND_SIBLING_CONFIRMATION, source: 3 }),
 });
 
+const linksOf = (g: MemoryGrouping) => new Map([...g.imeis].flatMap(([id, r]) => (r.link ? [[id, r.link.deviceId] as const] : [])));
+
 function registered(imei14s = [A1]): MemoryGrouping {
   const grouping = new MemoryGrouping();
   grouping.run({ type: 'register', application: application({ applicationId: 'app-1', imei14s }) });
@@ -43,14 +45,14 @@ describe('sibling inference', () => {
 
   it('an unlinked IMEI with a compatible TAC becomes a pending sibling of the device below its slots, once', () => {
     const grouping = registered();
-    const commands = siblingCommands(A2, [{ imei14: A1, subscriber: 'pn:sub-1', gapMs: HOUR }], grouping.imeis);
+    const commands = siblingCommands(A2, [{ imei14: A1, subscriber: 'pn:sub-1', gapMs: HOUR }], linksOf(grouping));
     expect(commands).toEqual([{ type: 'mark-pending', deviceId: 'dev-app-1', imei14: A2, evidence: `used by subscriber pn:sub-1 within 1 h of ${canonicalImei(A1)}` }]);
     expect(kinds(grouping.run(commands[0]!))).toEqual([`imei:${A2}:sibling-pending`, 'device:dev-app-1:sibling-pending']);
     expect(currentGroupingOf(grouping.imeis.get(A2))).toMatchObject({ deviceId: 'dev-app-1', fact: GroupingFact.GROUPING_FACT_SIBLING_PENDING });
     expect(grouping.devices.get('dev-app-1')!.pendingSiblings.map((p) => p.imei14)).toEqual([A2]);
     expect(grouping.run(commands[0]!)).toEqual([]);
     // The linked side of the pair suggests the same.
-    expect(siblingCommands(A1, [{ imei14: A2, subscriber: 'pn:sub-1', gapMs: HOUR }], grouping.imeis)[0]).toMatchObject({ deviceId: 'dev-app-1', imei14: A2 });
+    expect(siblingCommands(A1, [{ imei14: A2, subscriber: 'pn:sub-1', gapMs: HOUR }], linksOf(grouping))[0]).toMatchObject({ deviceId: 'dev-app-1', imei14: A2 });
   });
 
   it('no pending sibling for an incompatible TAC, a full device, two linked IMEIs or a clone', () => {
@@ -60,7 +62,7 @@ describe('sibling inference', () => {
     expect(grouping.run({ type: 'mark-pending', deviceId: 'dev-app-1', imei14: A2, evidence: 'e' })).toEqual([]);
     grouping.tac = tacTable([]);
     grouping.run({ type: 'register', application: application({ applicationId: 'app-2', imei14s: [A3] }) });
-    expect(siblingCommands(A3, [{ imei14: A1, subscriber: 's', gapMs: 0 }], grouping.imeis)).toEqual([]);
+    expect(siblingCommands(A3, [{ imei14: A1, subscriber: 's', gapMs: 0 }], linksOf(grouping))).toEqual([]);
     grouping.run({ type: 'flag-clone', imei14: A2, evidence: { distinctImsis: 3, operatorIds: ['beeline', 'kcell'], windowMs: HOUR, firstSeenAt: now, lastSeenAt: now } });
     expect(grouping.run({ type: 'mark-pending', deviceId: 'dev-app-1', imei14: A2, evidence: 'e' })).toEqual([]);
   });

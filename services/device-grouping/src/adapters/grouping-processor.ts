@@ -1,0 +1,223 @@
+import type { Context } from '@opentelemetry/api';
+import { tacOf } from '@imei/imei-rules';
+import { DomainError } from '@imei/errors';
+import type { DeviceState } from '../domain/device';
+import { causeOf, decide } from '../domain/grouping-decide';
+import type { GroupingCommand, GroupingView } from '../domain/grouping-commands';
+import { evolveDevice } from '../domain/device';
+import type { Conflict, DeviceEventOf, GroupingEvent } from '../domain/grouping-events';
+import { grandfatheredDeviceIdOf } from '../domain/grouping-ids';
+import type { GroupingPolicy } from '../domain/grouping-policy';
+import { evolveImei, type ImeiRecord } from '../domain/imei-record';
+import type { GroupingRepository, Loaded } from './grouping-repository';
+import type { TacDirectory } from './tac-directory';
+
+/** A command with the trace context of the input that caused it. */
+export interface TracedCommand {
+  command: GroupingCommand;
+  trace?: Context;
+}
+
+/** What a run did: commands that can never apply (by index), and IMEIs it linked to devices. */
+export interface RunResult {
+  refused: { index: number; error: DomainError }[];
+  linkedImeis: string[];
+}
+
+export interface GroupingProcessorOptions {
+  /** Fault injection (crash test): runs after the changes are stored, before they are published. */
+  afterStore?: () => void;
+}
+
+type Dirty<T, E> = { before: Loaded<T> | undefined; events: E[]; cause: string; trace?: Context };
+
+/**
+ * Runs grouping commands in batches against the store: loads the entities they touch with `_id $in`
+ * reads, decides each command in order on the in-memory state, and stores one change per touched
+ * entity (IMEI records first, then devices, so a device never names an IMEI whose record does not
+ * name it), then publishes. A command touching an entity already changed in the batch first flushes
+ * the batch, so each entity change is one version. Replayed inputs re-publish unsent stored events.
+ */
+export class GroupingProcessor {
+  constructor(
+    private readonly repository: GroupingRepository,
+    private readonly tac: TacDirectory,
+    private readonly policy: GroupingPolicy,
+    private readonly options: GroupingProcessorOptions = {},
+  ) {}
+
+  async run(commands: readonly TracedCommand[], now: Date): Promise<RunResult> {
+    const batch = new BatchState(this.repository, this.tac, this.policy);
+    await batch.load(commands.map((c) => c.command));
+    const refused: RunResult['refused'] = [];
+    for (const [index, { command, trace }] of commands.entries()) {
+      let events: GroupingEvent[];
+      try {
+        events = decide(command, batch.view(), now);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        refused.push({ index, error });
+        continue;
+      }
+      batch.noteReplays(command);
+      if (batch.overlapsDirty(events)) await this.flush(batch, true);
+      batch.apply(events, causeOf(command), trace);
+    }
+    await this.flush(batch, false);
+    return { refused, linkedImeis: [...batch.linked] };
+  }
+
+  private async flush(batch: BatchState, reload: boolean): Promise<void> {
+    const { imeiWrites, deviceWrites, conflicts, replays } = batch.takeDirty();
+    if (imeiWrites.length + deviceWrites.length + replays.imeis.length + replays.devices.length === 0) return;
+    await this.repository.projectConflicts(conflicts);
+    const imeis = await this.repository.storeImeis(imeiWrites);
+    const devices = await this.repository.storeDevices(deviceWrites);
+    this.options.afterStore?.();
+    await this.repository.publish({ imeis, devices }, replays);
+    if (reload) await batch.reload(imeis.map((c) => c.id), devices.map((c) => c.id));
+  }
+}
+
+/** The devices and IMEI records a command names directly (devices of its IMEIs' links and conflicts come with them). */
+function touchedBy(command: GroupingCommand): { deviceIds: string[]; imeiIds: string[] } {
+  switch (command.type) {
+    case 'register':
+    case 'confirm-sibling':
+      return { deviceIds: [command.application.deviceId], imeiIds: [...command.application.imei14s] };
+    case 'grandfather':
+      return { deviceIds: [grandfatheredDeviceIdOf(command.imei14)], imeiIds: [command.imei14] };
+    case 'mark-pending':
+      return { deviceIds: [command.deviceId], imeiIds: [command.imei14] };
+    case 'flag-clone':
+    case 'resolve-conflict':
+      return { deviceIds: [], imeiIds: [command.imei14] };
+    default: {
+      const unknown: never = command;
+      throw new Error(`unknown command ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** The entities of one batch: as loaded, as evolved, and what changed since the last flush. */
+class BatchState {
+  private readonly loadedDevices = new Map<string, Loaded<DeviceState>>();
+  private readonly loadedImeis = new Map<string, Loaded<ImeiRecord>>();
+  private readonly devices = new Map<string, DeviceState>();
+  private readonly imeis = new Map<string, ImeiRecord>();
+  private blackReasons = new Map<string, never>() as GroupingView['blackReasons'];
+  private dirtyDevices = new Map<string, Dirty<DeviceState, DeviceEventOf>>();
+  private dirtyImeis = new Map<string, Dirty<ImeiRecord, Extract<GroupingEvent, { entity: 'imei' }>>>();
+  private replayDevices = new Set<string>();
+  private replayImeis = new Set<string>();
+  readonly linked = new Set<string>();
+
+  constructor(
+    private readonly repository: GroupingRepository,
+    private readonly tac: TacDirectory,
+    private readonly policy: GroupingPolicy,
+  ) {}
+
+  view(): GroupingView {
+    return { devices: this.devices, imeis: this.imeis, blackReasons: this.blackReasons, tac: this.tac.lookup, policy: this.policy };
+  }
+
+  /** Loads what the commands touch: their devices and IMEIs, then the devices those IMEIs name. */
+  async load(commands: readonly GroupingCommand[]): Promise<void> {
+    const deviceIds = new Set<string>();
+    const imeiIds = new Set<string>();
+    const confirmImeis: string[] = [];
+    for (const command of commands) {
+      const touched = touchedBy(command);
+      for (const id of touched.deviceIds) deviceIds.add(id);
+      for (const id of touched.imeiIds) imeiIds.add(id);
+      if (command.type === 'confirm-sibling') confirmImeis.push(...command.application.imei14s);
+    }
+    const [imeis, blacks] = await Promise.all([this.repository.loadImeis([...imeiIds]), this.repository.blackReasons(confirmImeis)]);
+    this.blackReasons = blacks;
+    for (const [id, loaded] of imeis) this.track('imei', id, loaded);
+    for (const loaded of imeis.values()) {
+      if (loaded.state.link) deviceIds.add(loaded.state.link.deviceId);
+      for (const c of loaded.state.conflicts) deviceIds.add(c.existingDeviceId).add(c.claimingDeviceId);
+    }
+    const devices = await this.repository.loadDevices([...deviceIds]);
+    for (const [id, loaded] of devices) this.track('device', id, loaded);
+    const tacs = new Set<string>();
+    for (const id of imeiIds) tacs.add(tacOf(id) ?? '');
+    for (const d of devices.values()) for (const id of d.state.imei14s) tacs.add(tacOf(id) ?? '');
+    tacs.delete('');
+    await this.tac.prefetch(tacs);
+  }
+
+  /** Re-reads entities after a mid-batch flush (their versions and outboxes moved). */
+  async reload(imeiIds: readonly string[], deviceIds: readonly string[]): Promise<void> {
+    const [imeis, devices] = await Promise.all([this.repository.loadImeis(imeiIds), this.repository.loadDevices(deviceIds)]);
+    for (const [id, loaded] of imeis) this.track('imei', id, loaded);
+    for (const [id, loaded] of devices) this.track('device', id, loaded);
+  }
+
+  private track(kind: 'imei' | 'device', id: string, loaded: Loaded<any>): void {
+    if (kind === 'imei') {
+      this.loadedImeis.set(id, loaded);
+      this.imeis.set(id, loaded.state);
+    } else {
+      this.loadedDevices.set(id, loaded);
+      this.devices.set(id, loaded.state);
+    }
+  }
+
+  /** A replayed input: entities that already applied its cause and still hold unsent events re-publish them. */
+  noteReplays(command: GroupingCommand): void {
+    const cause = causeOf(command);
+    const { deviceIds, imeiIds } = touchedBy(command);
+    for (const id of imeiIds) for (const c of this.imeis.get(id)?.conflicts ?? []) deviceIds.push(c.existingDeviceId, c.claimingDeviceId);
+    for (const id of imeiIds) {
+      const loaded = this.loadedImeis.get(id);
+      if (loaded?.outboxPending && loaded.state.causes.includes(cause) && !this.dirtyImeis.has(id)) this.replayImeis.add(id);
+    }
+    for (const id of deviceIds) {
+      const loaded = this.loadedDevices.get(id);
+      if (loaded?.outboxPending && loaded.state.causes.includes(cause) && !this.dirtyDevices.has(id)) this.replayDevices.add(id);
+    }
+  }
+
+  overlapsDirty(events: readonly GroupingEvent[]): boolean {
+    return events.some((e) => (e.entity === 'device' ? this.dirtyDevices.has(e.deviceId) && this.dirtyDevices.get(e.deviceId)!.cause !== e.cause : this.dirtyImeis.has(e.imei14) && this.dirtyImeis.get(e.imei14)!.cause !== e.cause));
+  }
+
+  apply(events: readonly GroupingEvent[], cause: string, trace: Context | undefined): void {
+    for (const event of events) {
+      if (event.entity === 'device') {
+        this.devices.set(event.deviceId, evolveDevice(this.devices.get(event.deviceId), event));
+        const dirty = this.dirtyDevices.get(event.deviceId) ?? { before: this.loadedDevices.get(event.deviceId), events: [], cause, trace };
+        dirty.events.push(event);
+        this.dirtyDevices.set(event.deviceId, dirty);
+      } else {
+        this.imeis.set(event.imei14, evolveImei(this.imeis.get(event.imei14), event));
+        const dirty = this.dirtyImeis.get(event.imei14) ?? { before: this.loadedImeis.get(event.imei14), events: [], cause, trace };
+        dirty.events.push(event);
+        this.dirtyImeis.set(event.imei14, dirty);
+        if (event.change.type === 'linked' || (event.change.type === 'conflict-resolved')) this.linked.add(event.imei14);
+      }
+    }
+  }
+
+  takeDirty() {
+    const imeiWrites = [...this.dirtyImeis].map(([id, d]) => ({ before: d.before, after: this.imeis.get(id)!, cause: d.cause, trace: d.trace }));
+    const deviceWrites = [...this.dirtyDevices].map(([id, d]) => ({ before: d.before, after: this.devices.get(id)!, events: d.events, cause: d.cause, trace: d.trace }));
+    const conflicts: Conflict[] = [];
+    for (const [id, d] of this.dirtyImeis) {
+      if (d.events.some((e) => e.change.type === 'conflict-detected' || e.change.type === 'conflict-resolved')) conflicts.push(...this.imeis.get(id)!.conflicts);
+    }
+    for (const id of this.replayImeis) conflicts.push(...this.imeis.get(id)!.conflicts);
+    const replays = {
+      imeis: [...this.replayImeis].map((id) => this.loadedImeis.get(id)!),
+      devices: [...this.replayDevices].map((id) => this.loadedDevices.get(id)!),
+    };
+    this.dirtyImeis = new Map();
+    this.dirtyDevices = new Map();
+    this.replayImeis = new Set();
+    this.replayDevices = new Set();
+    return { imeiWrites, deviceWrites, conflicts, replays };
+  }
+}
