@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { EnvReader, readInfrastructureConfig, type InfrastructureConfig } from '@imei/config';
 
 /** Everything list-state reads from the environment, validated at start-up (this is the only module that reads it). */
@@ -5,14 +6,34 @@ export interface ListStateConfig {
   infrastructure: InfrastructureConfig;
   /** LIST_STATE_GRPC_ADDRESS, default 127.0.0.1:50053. */
   grpcAddress: string;
+  /** LIST_STATE_HTTP_ADDRESS: N5g-eir equipment status and the public check; default 127.0.0.1:8080. */
+  httpAddress: { host: string; port: number };
   /** GRPC_TOKENS_FILE: caller tokens; default the local-stack dev tokens. */
   tokensFile: string | undefined;
+  /** LIST_STATE_POLICY_FILE: the grey → black policy (JSON); default services/list-state/config/list-policy.json. */
+  policyFile: string;
+  /** LIST_STATE_PUBLIC_CHECKS_PER_MINUTE: public checks per client address per minute; default 30. */
+  publicChecksPerMinute: number;
+  /** LIST_STATE_CACHE_CAPACITY: initial slots of the known-IMEI cache (grows by doubling); default 1048576. */
+  cacheCapacity: number;
+  /**
+   * LIST_STATE_CRASH_AFTER_STORE: fault injection for the crash test only. When true the process kills
+   * itself with SIGKILL right after storing a batch of list changes and before publishing them.
+   * Default false; never set it in a deployment.
+   */
+  crashAfterStore: boolean;
 }
 
 export function readConfig(env = new EnvReader()): ListStateConfig {
+  const http = env.address('LIST_STATE_HTTP_ADDRESS', '127.0.0.1:8080');
   return {
     infrastructure: readInfrastructureConfig('list-state', env),
     grpcAddress: env.address('LIST_STATE_GRPC_ADDRESS', '127.0.0.1:50053').address,
+    httpAddress: { host: http.host, port: http.port },
     tokensFile: env.optional('GRPC_TOKENS_FILE'),
+    policyFile: env.string('LIST_STATE_POLICY_FILE', join(__dirname, '..', 'config', 'list-policy.json')),
+    publicChecksPerMinute: env.int('LIST_STATE_PUBLIC_CHECKS_PER_MINUTE', 30, 1, 1_000_000),
+    cacheCapacity: env.int('LIST_STATE_CACHE_CAPACITY', 1 << 20, 16, 1 << 28),
+    crashAfterStore: env.bool('LIST_STATE_CRASH_AFTER_STORE', false),
   };
 }

@@ -1,17 +1,44 @@
 import { topics } from '@imei/contracts';
+import { retryTransient } from '@imei/mongo';
 import { ServiceRuntime } from '@imei/runtime';
+import { RateLimiter, startEquipmentStatusHttp } from './adapters/equipment-status-http';
+import { listStateApp } from './adapters/list-state-app';
+import { readPolicyFile } from './adapters/policy-file';
 import { readConfig } from './config';
 
 /** list-state: wiring only (config → runtime → adapters → serve). */
 async function main(): Promise<void> {
   const config = readConfig();
+  const policy = readPolicyFile(config.policyFile);
   const runtime = await ServiceRuntime.start({
     service: 'list-state',
     topics: [topics.observations, topics.groupingStatus, topics.listCommands, topics.listChanges, topics.deadLetters],
     tokensFile: config.tokensFile,
     infrastructure: config.infrastructure,
   });
-  await runtime.serve(config.grpcAddress, []);
+  const app = listStateApp({
+    db: runtime.store.db,
+    producer: runtime.producer,
+    logger: runtime.logger,
+    topics,
+    policy,
+    clock: Date.now,
+    edge: runtime.edge,
+    cacheCapacity: config.cacheCapacity,
+    // Fault injection for the crash test only (see ListStateConfig.crashAfterStore).
+    afterStore: config.crashAfterStore ? () => process.kill(process.pid, 'SIGKILL') : undefined,
+  });
+  await retryTransient('sweep list-change outbox', () => app.store.sweep(), { logger: runtime.logger, maxMs: 5000 });
+  const consumer = await runtime.consume('entries', app.consumer.handlers, app.consumer.options);
+  // Another member may own a revoked partition now: forget what we knew about its IMEIs.
+  consumer.consumer.on(consumer.consumer.events.GROUP_JOIN, () => app.cache.clear());
+  const http = await startEquipmentStatusHttp(config.httpAddress, {
+    reader: app.reader,
+    logger: runtime.logger,
+    limiter: new RateLimiter(config.publicChecksPerMinute, Date.now),
+  });
+  runtime.onStop({ name: 'http', run: () => new Promise<void>((resolve) => http.server.close(() => resolve())) });
+  await runtime.serve(config.grpcAddress, [app.grpc]);
 }
 
 main().catch((error) => {
