@@ -118,7 +118,14 @@ export async function startGroupingHarness(options: { policy?: Partial<GroupingP
   ]) {
     consumers.push(await runConsumer({ kafka, service: 'device-grouping', groupId: uniqueName('device-grouping.test'), handlers, producer, logger, backoff: { initialMs: 50, maxMs: 500 } }));
   }
-  const decodeAll = async <T>(topic: TopicSpec<T>): Promise<T[]> => (await readToEnd(topic.name, kafka)).map((m) => topic.codec.decode(m.value!));
+  // Collectors follow the output topics for the harness's life: reading a topic anew per assertion
+  // would join a consumer group each time (seconds).
+  const collected = new Map<string, KafkaMessage[]>([[deviceEvents.name, []], [groupingStatus.name, []]]);
+  const collector = kafka.consumer({ groupId: uniqueName('test-collector') });
+  await collector.connect();
+  await collector.subscribe({ topics: [deviceEvents.name, groupingStatus.name], fromBeginning: true });
+  await collector.run({ eachMessage: async ({ topic, message }) => void collected.get(topic)!.push(message) });
+  const decodeAll = async <T>(topic: TopicSpec<T>): Promise<T[]> => collected.get(topic.name)!.map((m) => topic.codec.decode(m.value!));
   return {
     core, kafka, producer, applications, observations, listChanges, deviceEvents, groupingStatus,
     publishApplication: async (application) => {
@@ -133,6 +140,7 @@ export async function startGroupingHarness(options: { policy?: Partial<GroupingP
     deviceEventsOf: async (deviceId) => (await decodeAll(deviceEvents)).filter((e) => e.deviceId === deviceId),
     statusesOf: async (imei14) => (await decodeAll(groupingStatus)).filter((s) => s.imei14 === imei14),
     stop: async () => {
+      await collector.disconnect();
       for (const consumer of consumers) await consumer.stop();
       await producer.disconnect();
       await store.drop();

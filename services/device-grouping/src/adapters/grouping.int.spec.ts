@@ -21,16 +21,17 @@ describe('device-grouping through the real broker and FerretDB', () => {
     await waitFor('device stored', () => device(application.deviceId));
     await waitFor('published', async () => (await h.core.repository.loadDevices([application.deviceId])).get(application.deviceId)?.outboxPending === false);
     expect(await device(application.deviceId)).toMatchObject({ imei14s: [a1, a2], version: 1, kind: 'registered' });
-    const events = await h.deviceEventsOf(application.deviceId);
+    const events = await waitFor('device event', async () => { const e = await h.deviceEventsOf(application.deviceId); return e.length > 0 && e; });
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ version: 1, event: { $case: 'registered', registered: { applicationId: application.applicationId, device: { imei14s: [a1, a2] } } } });
-    const statuses = await h.statusesOf(a2!);
+    const statuses = await waitFor('status', async () => { const e = await h.statusesOf(a2!); return e.length > 0 && e; });
     expect(statuses).toEqual([expect.objectContaining({ deviceId: application.deviceId, fact: GroupingFact.GROUPING_FACT_REGISTERED, applicationId: application.applicationId, version: 1 })]);
 
     await h.publishApplication(application);
     const marker = approvedApplication(imeisOfOneModel(1));
     await h.publishApplication(marker);
     await waitFor('the record after the replay processed', () => device(marker.deviceId));
+    await waitFor('marker published', async () => (await h.deviceEventsOf(marker.deviceId)).length === 1);
     expect(await h.deviceEventsOf(application.deviceId)).toHaveLength(1);
     expect(await h.statusesOf(a1!)).toHaveLength(1);
     expect((await device(application.deviceId))!.version).toBe(1);
@@ -48,7 +49,7 @@ describe('device-grouping through the real broker and FerretDB', () => {
     expect(await device(second.deviceId)).toMatchObject({ imei14s: [a2] });
     const claimantEvents = await waitFor('claimant events', async () => { const e = await h.deviceEventsOf(second.deviceId); return e.length > 0 && e; });
     expect(claimantEvents[0]!.event).toMatchObject({ $case: 'registered' });
-    const statusesOfA1 = await h.statusesOf(a1!);
+    const statusesOfA1 = await waitFor('2 statuses', async () => { const e = await h.statusesOf(a1!); return e.length === 2 && e; });
     expect(statusesOfA1.map((s) => [s.version, s.fact, s.deviceId])).toEqual([[1, GroupingFact.GROUPING_FACT_REGISTERED, first.deviceId], [2, GroupingFact.GROUPING_FACT_CONFLICT, first.deviceId]]);
     expect((await h.core.repository.listConflicts(false, 100)).map((c) => c.conflictId)).toContain(conflictId);
 
@@ -57,8 +58,9 @@ describe('device-grouping through the real broker and FerretDB', () => {
     expect(await device(second.deviceId)).toMatchObject({ imei14s: [a2, a1] });
     expect(await device(first.deviceId)).toMatchObject({ imei14s: [] });
     expect((await h.core.repository.listConflicts(false, 100)).map((c) => c.conflictId)).not.toContain(conflictId);
-    const resolved = (await h.statusesOf(a1!)).at(-1)!;
+    const resolved = await waitFor('resolution published', async () => (await h.statusesOf(a1!))[2]);
     expect(resolved).toMatchObject({ version: 3, fact: GroupingFact.GROUPING_FACT_CONFLICT_RESOLVED, deviceId: second.deviceId, applicationId: second.applicationId });
+    await waitFor('unlinked published', async () => (await h.deviceEventsOf(first.deviceId)).length === 2);
     expect((await h.deviceEventsOf(first.deviceId)).map((e) => e.event?.$case)).toEqual(['registered', 'imeiUnlinked']);
   });
 
@@ -77,6 +79,7 @@ describe('device-grouping through the real broker and FerretDB', () => {
     await h.publishApplication(simplified);
     await waitFor('sibling confirmed', async () => (await device(application.deviceId))?.imei14s.length === 2);
     await waitFor('confirmed status', async () => (await h.statusesOf(a2!)).at(-1)?.fact === GroupingFact.GROUPING_FACT_SIBLING_CONFIRMED);
+    await waitFor('3 device events', async () => (await h.deviceEventsOf(application.deviceId)).length === 3);
     expect((await h.deviceEventsOf(application.deviceId)).map((e) => [e.version, e.event?.$case])).toEqual([[1, 'registered'], [2, 'siblingPending'], [3, 'siblingConfirmed']]);
   });
 
