@@ -16,6 +16,10 @@ export interface ListStateConfig {
   publicChecksPerMinute: number;
   /** LIST_STATE_CACHE_CAPACITY: initial slots of the known-IMEI cache (grows by doubling); default 1048576. */
   cacheCapacity: number;
+  /** LIST_STATE_CONSUMER_GROUP: consumer group name after the `list-state.` prefix; default entries. */
+  consumerGroup: string;
+  /** LIST_STATE_FROM_BEGINNING: a new group starts at the earliest offsets; default true. */
+  fromBeginning: boolean;
   /**
    * LIST_STATE_CRASH_AFTER_STORE: fault injection for the crash test only. When true the process kills
    * itself with SIGKILL right after storing a batch of list changes and before publishing them.
@@ -34,6 +38,8 @@ export function readConfig(env = new EnvReader()): ListStateConfig {
     policyFile: env.string('LIST_STATE_POLICY_FILE', join(__dirname, '..', 'config', 'list-policy.json')),
     publicChecksPerMinute: env.int('LIST_STATE_PUBLIC_CHECKS_PER_MINUTE', 30, 1, 1_000_000),
     cacheCapacity: env.int('LIST_STATE_CACHE_CAPACITY', 1 << 20, 16, 1 << 28),
+    consumerGroup: env.string('LIST_STATE_CONSUMER_GROUP', 'entries'),
+    fromBeginning: env.bool('LIST_STATE_FROM_BEGINNING', true),
     crashAfterStore: env.bool('LIST_STATE_CRASH_AFTER_STORE', false),
   };
 }

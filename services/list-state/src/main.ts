@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     afterStore: config.crashAfterStore ? () => process.kill(process.pid, 'SIGKILL') : undefined,
   });
   await retryTransient('sweep list-change outbox', () => app.store.sweep(), { logger: runtime.logger, maxMs: 5000 });
-  const consumer = await runtime.consume('entries', app.consumer.handlers, app.consumer.options);
+  const consumer = await runtime.consume(config.consumerGroup, app.consumer.handlers, { ...app.consumer.options, fromBeginning: config.fromBeginning });
   // Another member may own a revoked partition now: forget what we knew about its IMEIs.
   consumer.consumer.on(consumer.consumer.events.GROUP_JOIN, () => app.cache.clear());
   const http = await startEquipmentStatusHttp(config.httpAddress, {
