@@ -1,6 +1,7 @@
 import { credentials, makeGenericClientConstructor, type Client } from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 
+const statusNames: Record<string, string> = { '0': 'UNKNOWN', '1': 'SERVING', '2': 'NOT_SERVING', '3': 'SERVICE_UNKNOWN' };
 const HealthClient = makeGenericClientConstructor(healthService, 'grpc.health.v1.Health');
 
 /** The standard gRPC health status of the server at `address` ("" = the whole server). */
@@ -12,7 +13,7 @@ export function checkHealth(address: string, service = '', deadlineMs = 2000): P
     client.check({ service }, { deadline: Date.now() + deadlineMs }, (error, response) => {
       client.close();
       if (error) reject(error);
-      else resolve(String(response!.status));
+      else resolve(statusNames[String(response!.status)] ?? String(response!.status));
     });
   });
 }
@@ -24,7 +25,7 @@ export async function waitServing(address: string, timeoutMs = 60_000): Promise<
   while (Date.now() < deadline) {
     try {
       last = await checkHealth(address);
-      if (last === 'SERVING' || last === '1') return;
+      if (last === 'SERVING') return;
     } catch (error) {
       last = (error as Error).message;
     }

@@ -13,6 +13,12 @@ export interface InfrastructureConfig {
   mongoUri: string;
   /** MONGODB_DATABASE, default `imei_<service with underscores>`. */
   mongoDatabase: string;
+  /**
+   * Prefix of the service's consumer groups: `<service>.<KAFKA_GROUP_NAMESPACE>.` (namespace default
+   * `mesh`). Broker ACLs allow a service only groups starting with `<service>.`; tests running their
+   * own instances use their own namespace so they never join the mesh's groups.
+   */
+  consumerGroupPrefix: string;
   /** LOG_LEVEL, default info. */
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 }
@@ -27,6 +33,7 @@ export function readInfrastructureConfig(service: string, env = new EnvReader())
     kafkaClientId: env.string('KAFKA_CLIENT_ID', `${service}-${process.pid}`),
     mongoUri: env.string('MONGODB_URI', 'mongodb://127.0.0.1:27017/'),
     mongoDatabase: env.string('MONGODB_DATABASE', `imei_${service.replace(/-/g, '_')}`),
+    consumerGroupPrefix: `${service}.${env.string('KAFKA_GROUP_NAMESPACE', 'mesh')}.`,
     logLevel: env.oneOf('LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'info'),
   };
 }

@@ -2,7 +2,7 @@ import type { Kafka } from 'kafkajs';
 import { onShutdown, readInfrastructureConfig, type InfrastructureConfig, type ShutdownStep } from '@imei/config';
 import type { ServiceName, TopicSpec } from '@imei/contracts';
 import { startGrpcServer, TokenTable, type Authenticator, type GrpcServer, type GrpcService } from '@imei/grpc';
-import { createKafka, ensureTopics, groupPrefix, retryingStartup, runConsumer, TopicProducer, type ConsumerRunnerOptions, type RunningConsumer } from '@imei/kafka';
+import { createKafka, ensureTopics, retryingStartup, runConsumer, TopicProducer, type ConsumerRunnerOptions, type RunningConsumer } from '@imei/kafka';
 import { createLogger, type Logger } from '@imei/log';
 import { connectMongo, retryTransient, type MongoStore } from '@imei/mongo';
 import { HealthBoard } from './health-board';
@@ -63,14 +63,14 @@ export class ServiceRuntime {
   }
 
   /**
-   * Runs a consumer group named `<service>.<name>` whose health feeds the service's health; it is
+   * Runs a consumer group named `<service>.<namespace>.<name>` whose health feeds the service's health; it is
    * stopped (and its offsets committed) first on shutdown.
    */
   async consume(name: string, handlers: ConsumerRunnerOptions['handlers'], options: Partial<ConsumerRunnerOptions> = {}): Promise<RunningConsumer> {
     const consumer = await runConsumer({
       kafka: this.kafka,
       service: this.service,
-      groupId: `${groupPrefix(this.service)}${name}`,
+      groupId: `${this.infrastructure.consumerGroupPrefix}${name}`,
       producer: this.producer,
       logger: this.logger.child({ consumer: name }),
       onHealthChange: this.health.component(`consumer:${name}`),
