@@ -1,3 +1,4 @@
+import './kafkajs-patches';
 export { groupPrefix, operatorAcls, operatorPrincipal, operatorTopicPrefix, serviceAcls, serviceNames } from './acl-plan';
 export { backoffDelay, retryingStartup, sleep } from './backoff';
 export { runConsumer, type BatchHandler, type ConsumedRecord, type ConsumerRunnerOptions, type RunningConsumer } from './consumer-runner';

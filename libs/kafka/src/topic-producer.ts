@@ -1,4 +1,4 @@
-import { CompressionTypes, type Kafka, type Message, type Producer, type RecordMetadata } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer, type RecordMetadata } from 'kafkajs';
 import type { Context } from '@opentelemetry/api';
 import type { TopicSpec } from '@imei/contracts';
 import { outgoingHeaders } from './record-headers';
@@ -51,6 +51,8 @@ export class TopicProducer {
       idempotent: ordered,
       maxInFlightRequests: ordered ? 1 : 5,
       allowAutoTopicCreation: false,
+      // murmur2 on the key, as the Java client: every producer of the mesh agrees on partitions.
+      createPartitioner: Partitioners.DefaultPartitioner,
     });
   }
 
