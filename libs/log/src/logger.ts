@@ -1,5 +1,5 @@
 import { trace } from '@opentelemetry/api';
-import pino, { type Logger, type LoggerOptions } from 'pino';
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { personalDataFields, pseudonymise } from './pseudonymise';
 
 export type { Logger } from 'pino';
@@ -9,10 +9,10 @@ const redactPaths = personalDataFields.flatMap((f) => [f, `*.${f}`, `*.*.${f}`, 
 /**
  * Structured JSON logger (pino) for a service: personal data fields are replaced by keyed pseudonyms
  * at any of the usual depths, and the active trace/span ids are added to every line.
- * Level defaults to LOG_LEVEL or info.
+ * Level defaults to LOG_LEVEL or info; output to stdout unless `destination` is given.
  */
-export function createLogger(service: string, level: string = process.env.LOG_LEVEL ?? 'info', options: LoggerOptions = {}): Logger {
-  return pino({
+export function createLogger(service: string, level: string = process.env.LOG_LEVEL ?? 'info', options: LoggerOptions = {}, destination?: DestinationStream): Logger {
+  const config: LoggerOptions = {
     name: service,
     level,
     base: { service, pid: process.pid },
@@ -26,5 +26,6 @@ export function createLogger(service: string, level: string = process.env.LOG_LE
       return { trace_id: ctx.traceId, span_id: ctx.spanId };
     },
     ...options,
-  });
+  };
+  return destination ? pino(config, destination) : pino(config);
 }
