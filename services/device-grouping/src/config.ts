@@ -54,3 +54,16 @@ export function readConfig(env = new EnvReader()): DeviceGroupingConfig {
     crashAfterStore: env.bool('DEVICE_GROUPING_CRASH_AFTER_STORE', false),
   };
 }
+
+/** What the TAC import CLI reads from the environment: the store device-grouping uses. */
+export interface TacImportConfig {
+  /** MONGODB_URI, default mongodb://127.0.0.1:27017/. */
+  mongoUri: string;
+  /** MONGODB_DATABASE, default imei_device_grouping (the service's database). */
+  mongoDatabase: string;
+}
+
+export function readTacImportConfig(env = new EnvReader()): TacImportConfig {
+  const infrastructure = readInfrastructureConfig('device-grouping', env);
+  return { mongoUri: infrastructure.mongoUri, mongoDatabase: infrastructure.mongoDatabase };
+}

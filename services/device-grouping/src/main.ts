@@ -2,6 +2,7 @@ import { topics } from '@imei/contracts';
 import { retryTransient } from '@imei/mongo';
 import { ServiceRuntime } from '@imei/runtime';
 import { createCore } from './adapters/device-grouping-core';
+import { deviceGroupingService } from './adapters/device-grouping-grpc';
 import { applicationsHandler, listChangesHandler, observationsHandler } from './adapters/grouping-consumers';
 import { readConfig } from './config';
 
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
   await runtime.consume('applications', [{ spec: topics.applications, handle: applicationsHandler(core) }]);
   await runtime.consume('list-changes', [{ spec: topics.listChanges, handle: listChangesHandler(core) }]);
   await runtime.consume('observations', [{ spec: topics.observations, handle: observationsHandler(core) }]);
-  await runtime.serve(config.grpcAddress, []);
+  await runtime.serve(config.grpcAddress, [deviceGroupingService({ repository: core.repository, processor: core.processor, clock: Date.now }, runtime.edge)]);
 }
 
 main().catch((error) => {

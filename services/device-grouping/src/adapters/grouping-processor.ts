@@ -70,8 +70,10 @@ export class GroupingProcessor {
   private async flush(batch: BatchState, reload: boolean): Promise<void> {
     const { imeiWrites, deviceWrites, conflicts, replays } = batch.takeDirty();
     if (imeiWrites.length + deviceWrites.length + replays.imeis.length + replays.devices.length === 0) return;
-    await this.repository.projectConflicts(conflicts);
     const imeis = await this.repository.storeImeis(imeiWrites);
+    // After the records: a conflict is listed only once its record holds it. A crash before this line
+    // leaves the records pending, and the sweep or the replay projects them again.
+    await this.repository.projectConflicts(conflicts);
     const devices = await this.repository.storeDevices(deviceWrites);
     this.options.afterStore?.();
     await this.repository.publish({ imeis, devices }, replays);

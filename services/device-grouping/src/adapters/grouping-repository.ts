@@ -175,6 +175,9 @@ export class GroupingRepository {
 
   /** Publishes every stored but unacknowledged event (start-up, after a crash). */
   async sweep(): Promise<number> {
+    // Conflicts of records stored but never published may be missing from the listing: project them first.
+    const pending = await this.imeis.find({ outboxPending: true }, { projection: { 'record.conflicts': 1 } }).toArray();
+    await this.projectConflicts(pending.flatMap((d) => (d.record.conflicts ?? []).map(conflictFrom)));
     return (await this.imeisOutbox.sweep()) + (await this.devicesOutbox.sweep());
   }
 
