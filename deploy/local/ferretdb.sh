@@ -135,8 +135,9 @@ cmd_install() {
 
 # ------------------------------------------------------------ processes ----
 
-# pid of our running FerretDB, or nothing. Falls back to scanning /proc for a
-# ferretdb-local serving our port, so stop still works if the pid file was lost.
+# pid of our running FerretDB, or nothing. Falls back to scanning /proc for the
+# ferretdb-local of this state dir and port, so stop still works if the pid file
+# was deleted under it.
 fd_pid() {
   local pid p cmd
   if [[ -f "$PID_FILE" ]]; then
@@ -149,7 +150,7 @@ fd_pid() {
   fi
   for p in /proc/[0-9]*; do
     cmd="$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)" || continue
-    if [[ "$cmd" == *ferretdb-local* && "$cmd" == *"-listen $HOST:$PORT "* && "$cmd" != *-healthcheck* ]]; then
+    if [[ "$cmd" == *ferretdb-local* && "$cmd" == *"-listen $HOST:$PORT "* && "$cmd" == *"-pid-file $PID_FILE "* ]]; then
       echo "${p#/proc/}"
       return 0
     fi
