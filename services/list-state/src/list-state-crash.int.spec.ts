@@ -42,6 +42,9 @@ async function publishedVersions(imei14: string): Promise<number[]> {
   return versions.sort();
 }
 
+// Three cold starts of the compiled service on a shared 2-core machine: allow more than the tier default.
+jest.setTimeout(300_000);
+
 describe('list-state killed with SIGKILL between storing a list change and publishing it', () => {
   const children: ChildProcess[] = [];
   let grpcPort: number;
@@ -67,7 +70,7 @@ describe('list-state killed with SIGKILL between storing a list change and publi
         ...process.env,
         LIST_STATE_GRPC_ADDRESS: `127.0.0.1:${grpcPort}`,
         LIST_STATE_HTTP_ADDRESS: `127.0.0.1:${await freePort()}`,
-        LIST_STATE_CONSUMER_GROUP: group,
+        KAFKA_GROUP_NAMESPACE: group,
         // The shared observations topic holds millions of benchmark records: start new groups at the end.
         LIST_STATE_FROM_BEGINNING: '0',
         MONGODB_DATABASE: store.db.databaseName,
@@ -87,7 +90,7 @@ describe('list-state killed with SIGKILL between storing a list change and publi
     await admin.connect();
     try {
       await waitFor('consumer group stable', async () => {
-        const { groups } = await admin.describeGroups([`list-state.${group}`]);
+        const { groups } = await admin.describeGroups([`list-state.${group}.entries`]);
         return groups[0]?.state === 'Stable' && groups[0].members.length === 1;
       }, 60_000, 200);
     } finally {

@@ -132,7 +132,7 @@ export class ListProcessor {
       if (error instanceof VersionConflictError) await store.publish([...stored, ...error.stored]);
       throw error;
     }
-    store.afterStore();
+    if (stored.length > 0) store.afterStore();
 
     const seenUpdates: SeenUpdate[] = works
       .filter((w) => w.versions.length === 0 && w.seen && w.loaded)
