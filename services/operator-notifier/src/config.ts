@@ -7,6 +7,14 @@ export interface OperatorNotifierConfig {
   grpcAddress: string;
   /** GRPC_TOKENS_FILE: caller tokens; default the local-stack dev tokens. */
   tokensFile: string | undefined;
+  /** OPERATOR_NOTIFIER_BLOCKLIST_GROUP: consumer group (after the service prefix) projecting list changes; default block-list. */
+  blockListGroup: string;
+  /**
+   * OPERATOR_NOTIFIER_CRASH_AFTER_STORE: fault injection for the crash test only. When true the process
+   * kills itself with SIGKILL right after storing a batch of block-list changes and before publishing
+   * them. Default false; never set it in a deployment.
+   */
+  crashAfterStore: boolean;
 }
 
 export function readConfig(env = new EnvReader()): OperatorNotifierConfig {
@@ -14,5 +22,7 @@ export function readConfig(env = new EnvReader()): OperatorNotifierConfig {
     infrastructure: readInfrastructureConfig('operator-notifier', env),
     grpcAddress: env.address('OPERATOR_NOTIFIER_GRPC_ADDRESS', '127.0.0.1:50054').address,
     tokensFile: env.optional('GRPC_TOKENS_FILE'),
+    blockListGroup: env.string('OPERATOR_NOTIFIER_BLOCKLIST_GROUP', 'block-list'),
+    crashAfterStore: env.bool('OPERATOR_NOTIFIER_CRASH_AFTER_STORE', false),
   };
 }

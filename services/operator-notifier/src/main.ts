@@ -1,5 +1,7 @@
 import { topics } from '@imei/contracts';
+import { retryTransient } from '@imei/mongo';
 import { ServiceRuntime } from '@imei/runtime';
+import { notifierApp } from './adapters/notifier-app';
 import { readConfig } from './config';
 
 /** operator-notifier: wiring only (config → runtime → adapters → serve). */
@@ -11,6 +13,20 @@ async function main(): Promise<void> {
     tokensFile: config.tokensFile,
     infrastructure: config.infrastructure,
   });
+  const app = notifierApp({
+    db: runtime.store.db,
+    kafka: runtime.kafka,
+    producer: runtime.producer,
+    logger: runtime.logger,
+    topics,
+    clock: Date.now,
+    edge: runtime.edge,
+    readerGroupPrefix: `${config.infrastructure.consumerGroupPrefix}reader.`,
+    // Fault injection for the crash test only (see OperatorNotifierConfig.crashAfterStore).
+    afterStore: config.crashAfterStore ? () => process.kill(process.pid, 'SIGKILL') : undefined,
+  });
+  await retryTransient('sweep block-list outbox', () => app.blockListStore.sweep(), { logger: runtime.logger, maxMs: 5000 });
+  await runtime.consume(config.blockListGroup, app.blockListConsumer, { fromBeginning: true });
   await runtime.serve(config.grpcAddress, []);
 }
 
