@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { devToken } from '@imei/grpc';
 import { EnvReader, readInfrastructureConfig, type InfrastructureConfig } from '@imei/config';
 
 /** Everything list-state reads from the environment, validated at start-up (this is the only module that reads it). */
@@ -20,6 +21,18 @@ export interface ListStateConfig {
   consumerGroup: string;
   /** LIST_STATE_FROM_BEGINNING: a new group starts at the earliest offsets; default true. */
   fromBeginning: boolean;
+  /** LIST_STATE_DEVICE_GROUPING_ADDRESS: device-grouping's gRPC (re-check before a block); default 127.0.0.1:50052. */
+  deviceGroupingAddress: string;
+  /** LIST_STATE_INTAKE_ADDRESS: intake's gRPC (open applications in the re-check); default 127.0.0.1:50051. */
+  intakeAddress: string;
+  /** LIST_STATE_SERVICE_TOKEN: list-state's token towards those services; default the local-stack dev token. */
+  serviceToken: string;
+  /** LIST_STATE_SCHEDULER_INTERVAL_MS: how often the phase scheduler ticks (and renews its lease); default 60000. */
+  schedulerIntervalMs: number;
+  /** LIST_STATE_SCHEDULER_LEASE_MS: the scheduler lease's lifetime (> the interval); default 180000. */
+  schedulerLeaseMs: number;
+  /** LIST_STATE_RECHECK_BATCH: candidates per re-check batch (≤ 10000); default 1000. */
+  recheckBatch: number;
   /**
    * LIST_STATE_CRASH_AFTER_STORE: fault injection for the crash test only. When true the process kills
    * itself with SIGKILL right after storing a batch of list changes and before publishing them.
@@ -40,6 +53,12 @@ export function readConfig(env = new EnvReader()): ListStateConfig {
     cacheCapacity: env.int('LIST_STATE_CACHE_CAPACITY', 1 << 20, 16, 1 << 28),
     consumerGroup: env.string('LIST_STATE_CONSUMER_GROUP', 'entries'),
     fromBeginning: env.bool('LIST_STATE_FROM_BEGINNING', true),
+    deviceGroupingAddress: env.address('LIST_STATE_DEVICE_GROUPING_ADDRESS', '127.0.0.1:50052').address,
+    intakeAddress: env.address('LIST_STATE_INTAKE_ADDRESS', '127.0.0.1:50051').address,
+    serviceToken: env.string('LIST_STATE_SERVICE_TOKEN', devToken('service:list-state')),
+    schedulerIntervalMs: env.int('LIST_STATE_SCHEDULER_INTERVAL_MS', 60_000, 100, 86_400_000),
+    schedulerLeaseMs: env.int('LIST_STATE_SCHEDULER_LEASE_MS', 180_000, 1000, 86_400_000),
+    recheckBatch: env.int('LIST_STATE_RECHECK_BATCH', 1000, 1, 10_000),
     crashAfterStore: env.bool('LIST_STATE_CRASH_AFTER_STORE', false),
   };
 }

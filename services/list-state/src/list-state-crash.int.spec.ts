@@ -82,7 +82,7 @@ describe('list-state killed with SIGKILL between storing a list change and publi
     children.push(child);
     const probe = createGrpcClient(ListStateServiceClient, `127.0.0.1:${grpcPort}`, { token: devToken('officer:demo'), deadlineMs: 1000 });
     try {
-      await waitFor('list-state serving', () => call(probe, 'getStatistics', {}).then(() => true, () => false), 60_000, 200);
+      await waitFor('list-state serving', () => call(probe, 'getStatistics', { date: '' }).then(() => true, () => false), 60_000, 200);
     } finally {
       probe.close();
     }

@@ -7,8 +7,18 @@ import { createTestTopic, deleteTopics, testKafka, testStore, uniqueName, waitFo
 import { RateLimiter, startEquipmentStatusHttp } from './adapters/equipment-status-http';
 import type { BatchOutcome } from './adapters/list-processor';
 import { listStateApp, type ListStateTopics } from './adapters/list-state-app';
+import { KafkaLagProbe } from './adapters/lag-probe';
+import type { GroupingStatusSource, OpenApplicationSource } from './adapters/recheck-sources';
 import type { ListEntry } from './domain/list-entry';
-import { policy } from './domain/list-entry.test-helper';
+import { policy as defaultPolicy } from './domain/list-entry.test-helper';
+import type { ListPolicy } from './domain/list-policy';
+
+export interface ListStateHarnessOptions {
+  /** Default the unit tests' policy. */
+  policy?: ListPolicy;
+  /** Sources of the pre-block re-check: given, the harness wires the phase scheduler. */
+  recheck?: { grouping: GroupingStatusSource; applications: OpenApplicationSource };
+}
 
 export interface ListStateHarness {
   topics: ListStateTopics;
@@ -18,6 +28,8 @@ export interface ListStateHarness {
   /** The injected clock: tests move it. */
   clock: { now: number };
   outcomes: BatchOutcome[];
+  /** The first consumer member (tests pause and resume it). */
+  consumer: RunningConsumer;
   client(principal: string): ListStateServiceClient;
   observe(imei14: string, seenAt: number, operatorId?: string, extra?: Partial<Observation>): Promise<void>;
   fact(imei14: string, fact: GroupingFact, extra?: Partial<GroupingStatus>): Promise<void>;
@@ -31,7 +43,7 @@ export interface ListStateHarness {
 }
 
 /** list-state in-process over the real broker (its own topics, 2 partitions) and FerretDB (its own database). */
-export async function startListStateHarness(start: number): Promise<ListStateHarness> {
+export async function startListStateHarness(start: number, options: ListStateHarnessOptions = {}): Promise<ListStateHarness> {
   const kafka = testKafka();
   const testTopics: ListStateTopics = {
     observations: await createTestTopic(topics.observations, kafka, 2),
@@ -46,15 +58,18 @@ export async function startListStateHarness(start: number): Promise<ListStateHar
   const clock = { now: start };
   const outcomes: BatchOutcome[] = [];
   const edge = { authenticator: TokenTable.dev(), logger };
-  const app = listStateApp({ db: store.db, producer, logger, topics: testTopics, policy, clock: () => clock.now, edge, onBatch: (o) => void outcomes.push(o) });
   const groupId = uniqueName('list-state.test');
+  const scheduler = options.recheck && { ...options.recheck, lag: new KafkaLagProbe(kafka), consumerGroupId: groupId, holder: 'harness', chunkSize: 2 };
+  const app = listStateApp({
+    db: store.db, producer, logger, topics: testTopics, policy: options.policy ?? defaultPolicy, clock: () => clock.now, edge, onBatch: (o) => void outcomes.push(o), scheduler,
+  });
   const consumers: RunningConsumer[] = [];
   const startConsumer = async (group = groupId): Promise<RunningConsumer> => {
     const consumer = await runConsumer({ kafka, service: 'list-state', groupId: group, handlers: app.consumer.handlers, producer, logger, ...app.consumer.options });
     consumers.push(consumer);
     return consumer;
   };
-  await startConsumer();
+  const first = await startConsumer();
   const server: GrpcServer = await startGrpcServer({ address: '127.0.0.1:0', services: [app.grpc] });
   const http = await startEquipmentStatusHttp({ host: '127.0.0.1', port: 0 }, { reader: app.reader, logger, limiter: new RateLimiter(5, () => clock.now) });
   const clients: ListStateServiceClient[] = [];
@@ -90,6 +105,7 @@ export async function startListStateHarness(start: number): Promise<ListStateHar
     httpPort: http.port,
     clock,
     outcomes,
+    consumer: first,
     client(principal) {
       const client = createGrpcClient(ListStateServiceClient, `127.0.0.1:${server.port}`, { token: devToken(principal) });
       clients.push(client);

@@ -1,9 +1,12 @@
+import { hostname } from 'node:os';
 import { topics } from '@imei/contracts';
 import { retryTransient } from '@imei/mongo';
 import { ServiceRuntime } from '@imei/runtime';
 import { RateLimiter, startEquipmentStatusHttp } from './adapters/equipment-status-http';
 import { listStateApp } from './adapters/list-state-app';
+import { KafkaLagProbe } from './adapters/lag-probe';
 import { readPolicyFile } from './adapters/policy-file';
+import { GrpcGroupingStatusSource, GrpcOpenApplicationSource } from './adapters/recheck-sources';
 import { readConfig } from './config';
 
 /** list-state: wiring only (config → runtime → adapters → serve). */
@@ -16,6 +19,8 @@ async function main(): Promise<void> {
     tokensFile: config.tokensFile,
     infrastructure: config.infrastructure,
   });
+  const grouping = new GrpcGroupingStatusSource(config.deviceGroupingAddress, config.serviceToken);
+  const applications = new GrpcOpenApplicationSource(config.intakeAddress, config.serviceToken);
   const app = listStateApp({
     db: runtime.store.db,
     producer: runtime.producer,
@@ -27,6 +32,15 @@ async function main(): Promise<void> {
     cacheCapacity: config.cacheCapacity,
     // Fault injection for the crash test only (see ListStateConfig.crashAfterStore).
     afterStore: config.crashAfterStore ? () => process.kill(process.pid, 'SIGKILL') : undefined,
+    scheduler: {
+      lag: new KafkaLagProbe(runtime.kafka),
+      grouping,
+      applications,
+      consumerGroupId: `${config.infrastructure.consumerGroupPrefix}${config.consumerGroup}`,
+      holder: `${hostname()}:${process.pid}`,
+      leaseTtlMs: config.schedulerLeaseMs,
+      chunkSize: config.recheckBatch,
+    },
   });
   await retryTransient('sweep list-change outbox', () => app.store.sweep(), { logger: runtime.logger, maxMs: 5000 });
   const consumer = await runtime.consume(config.consumerGroup, app.consumer.handlers, { ...app.consumer.options, fromBeginning: config.fromBeginning });
@@ -36,6 +50,21 @@ async function main(): Promise<void> {
     reader: app.reader,
     logger: runtime.logger,
     limiter: new RateLimiter(config.publicChecksPerMinute, Date.now),
+  });
+  const scheduler = app.scheduler!;
+  const tick = (): void =>
+    void scheduler.tick().catch((error: unknown) => runtime.logger.warn({ err: error }, 'phase scheduler tick failed; retried on the next tick'));
+  const timer = setInterval(tick, config.schedulerIntervalMs);
+  tick();
+  runtime.onStop({
+    name: 'phase scheduler',
+    run: async () => {
+      clearInterval(timer);
+      await scheduler.idle();
+      await scheduler.release().catch(() => undefined);
+      grouping.close();
+      applications.close();
+    },
   });
   runtime.onStop({ name: 'http', run: () => new Promise<void>((resolve) => http.server.close(() => resolve())) });
   await runtime.serve(config.grpcAddress, [app.grpc]);

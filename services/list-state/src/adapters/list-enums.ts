@@ -31,6 +31,7 @@ const factFromProto: Partial<Record<GroupingFact, GroupingFactName>> = {
   [GroupingFact.GROUPING_FACT_CONFLICT]: 'conflict',
   [GroupingFact.GROUPING_FACT_CONFLICT_RESOLVED]: 'conflict-resolved',
   [GroupingFact.GROUPING_FACT_CLONE_SUSPECTED]: 'clone-suspected',
+  [GroupingFact.GROUPING_FACT_GRANDFATHERED_DEVICE]: 'grandfathered-device',
 };
 
 export function listStateToProto(state: ListStateName | null): ListState {

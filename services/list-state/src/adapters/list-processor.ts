@@ -6,7 +6,9 @@ import { evolve } from '../domain/evolve-list-entry';
 import { unknownEntry, type AuditRecord, type ListEntry } from '../domain/list-entry';
 import type { ListPolicy } from '../domain/list-policy';
 import type { BurstGuard } from '../domain/mass-block-guard';
+import { addDeviceDelta, type MemberChange } from '../domain/device-statistics';
 import { addCountDelta } from '../domain/statistics-delta';
+import type { DeviceStatisticsStore } from './device-statistics-store';
 import type { KnownImeiCache } from './known-imei-cache';
 import { listChangeEvent } from './list-change';
 import type { ListEntryDocument, ListEntryStore, LoadedEntry, SeenUpdate } from './list-entry-store';
@@ -16,6 +18,8 @@ import type { ListStatisticsStore } from './list-statistics-store';
 export interface ListProcessorDeps {
   store: ListEntryStore;
   statistics: ListStatisticsStore;
+  /** Device members for the statistics in devices. */
+  devices: DeviceStatisticsStore;
   policy: ListPolicy;
   clock: () => number;
   /** Guards bursts of automatic clone blocks. */
@@ -149,9 +153,29 @@ export class ListProcessor {
       const before = work.loaded?.entry ?? null;
       if (work.versions.length > 0 || (before && before.operators.length !== work.entry.operators.length)) addCountDelta(delta, before, work.entry);
     }
+    await this.deps.devices.apply(deviceChanges(works, delta), delta);
     await this.deps.statistics.add(partition, delta);
     for (const work of works) cache?.remember(work.entry);
     outcome.changed = works.filter((w) => w.versions.length > 0).length;
     outcome.seenOnly = seenUpdates.length;
   }
+}
+
+/**
+ * Device-counter changes of a batch: an ungrouped IMEI is a device of its own (its delta goes straight
+ * into `delta`); a grouped one becomes a member change of its device(s).
+ */
+function deviceChanges(works: readonly Work[], delta: Map<string, number>): MemberChange[] {
+  const changes: MemberChange[] = [];
+  for (const work of works) {
+    if (work.versions.length === 0) continue;
+    const before = work.loaded?.entry ?? null;
+    const after = work.entry;
+    const single = (e: ListEntry | null) => (e !== null && e.deviceId === '' ? { state: e.state, reason: e.reason, mixed: false } : null);
+    addDeviceDelta(delta, single(before), single(after));
+    if (after.deviceId !== '' || (before !== null && before.deviceId !== '')) {
+      changes.push({ imei14: work.imei14, fromDevice: before?.deviceId ?? '', toDevice: after.deviceId, member: { state: after.state, reason: after.reason, version: after.version } });
+    }
+  }
+  return changes;
 }

@@ -3,8 +3,9 @@ import type { GroupingStatus, ListChange, ListCommand, Observation, TopicSpec } 
 import type { EdgeOptions } from '@imei/grpc';
 import type { TopicProducer } from '@imei/kafka';
 import type { Logger } from '@imei/log';
-import type { ListPolicy } from '../domain/list-policy';
+import { almatyDateOf, type ListPolicy } from '../domain/list-policy';
 import { BurstGuard } from '../domain/mass-block-guard';
+import { DeviceStatisticsStore } from './device-statistics-store';
 import { EntryReader } from './entry-reader';
 import { listConsumer } from './list-consumer';
 import { ListEntryStore } from './list-entry-store';
@@ -12,6 +13,11 @@ import { ListProcessor, type BatchOutcome } from './list-processor';
 import { listStateService } from './list-state-grpc';
 import { ListStatisticsStore } from './list-statistics-store';
 import { PackedImeiCache } from './packed-imei-cache';
+import type { LagProbe } from './lag-probe';
+import { PhaseRunStore } from './phase-run-store';
+import { PhaseScheduler } from './phase-scheduler';
+import type { GroupingStatusSource, OpenApplicationSource } from './recheck-sources';
+import { SchedulerLease } from './scheduler-lease';
 
 export interface ListStateTopics {
   observations: TopicSpec<Observation>;
@@ -31,6 +37,20 @@ export interface ListStateAppOptions {
   cacheCapacity?: number;
   afterStore?: () => void;
   onBatch?: (outcome: BatchOutcome) => void;
+  /** The phase scheduler's I/O; without it no scheduler is built (tests of the consumer alone). */
+  scheduler?: PhaseSchedulerWiring;
+}
+
+export interface PhaseSchedulerWiring {
+  lag: LagProbe;
+  grouping: GroupingStatusSource;
+  applications: OpenApplicationSource;
+  /** list-state's consumer group id (the lag barrier reads its committed offsets). */
+  consumerGroupId: string;
+  /** This instance's name in the lease. */
+  holder: string;
+  leaseTtlMs?: number;
+  chunkSize?: number;
 }
 
 /** list-state's parts wired together (used by main and by the integration tests). */
@@ -41,6 +61,7 @@ export function listStateApp(options: ListStateAppOptions) {
   const processor = new ListProcessor({
     store,
     statistics,
+    devices: new DeviceStatisticsStore(options.db),
     policy: options.policy,
     clock: options.clock,
     cloneGuard: new BurstGuard(options.policy.guard),
@@ -49,9 +70,31 @@ export function listStateApp(options: ListStateAppOptions) {
   });
   const consumer = listConsumer(processor, options.topics, options.logger, { cache, onBatch: options.onBatch });
   const reader = new EntryReader(store);
+  const runs = new PhaseRunStore(options.db);
   const grpc = listStateService(
-    { reader, store, statistics, producer: options.producer, listCommandsTopic: options.topics.listCommands, clock: options.clock },
+    { reader, store, statistics, runs, producer: options.producer, listCommandsTopic: options.topics.listCommands, clock: options.clock },
     options.edge,
   );
-  return { store, statistics, cache, processor, consumer, reader, grpc };
+  const wiring = options.scheduler;
+  const scheduler = wiring
+    ? new PhaseScheduler({
+        store,
+        runs,
+        lease: new SchedulerLease(options.db, wiring.holder, wiring.leaseTtlMs),
+        lag: wiring.lag,
+        grouping: wiring.grouping,
+        applications: wiring.applications,
+        producer: options.producer,
+        listCommands: options.topics.listCommands,
+        groupingStatusTopic: options.topics.groupingStatus.name,
+        consumerGroupId: wiring.consumerGroupId,
+        greyImeis: (now) => statistics.greyImeis(now, 0),
+        policy: options.policy,
+        clock: options.clock,
+        logger: options.logger,
+        chunkSize: wiring.chunkSize,
+        onTick: (now) => statistics.snapshot(almatyDateOf(now), now),
+      })
+    : undefined;
+  return { store, statistics, cache, processor, consumer, reader, grpc, runs, scheduler };
 }

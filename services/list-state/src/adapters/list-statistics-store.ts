@@ -6,13 +6,37 @@ interface CounterDocument {
   counters: Record<string, number>;
 }
 
-/** IMEI counters per state, reason and operator, kept incrementally by the consumer ($inc, no scans). */
+/** Collection `list_statistics_snapshots`: the counters of one Almaty day (`_id: YYYY-MM-DD`) as of `at`. */
+interface SnapshotDocument {
+  _id: string;
+  at: number;
+  counters: Array<[string, number]>;
+}
+
+/**
+ * Counters per state, reason and operator in IMEIs, and per state and reason in devices (`devices.*`),
+ * kept incrementally by the consumer ($inc, no scans); daily snapshots of them.
+ */
 export class ListStatisticsStore {
   private readonly counters: Collection<CounterDocument>;
+  private readonly snapshots: Collection<SnapshotDocument>;
   private cachedGrey: { at: number; value: number } | undefined;
 
   constructor(db: Db, private readonly partitions: number) {
     this.counters = db.collection<CounterDocument>('list_statistics');
+    this.snapshots = db.collection<SnapshotDocument>('list_statistics_snapshots');
+  }
+
+  /** Stores today's snapshot (rewritten on every call, so it holds the day's last counts). */
+  async snapshot(date: string, now: number): Promise<void> {
+    const totals = await this.totals();
+    await this.snapshots.replaceOne({ _id: date }, { at: now, counters: [...totals] }, { upsert: true });
+  }
+
+  /** The snapshot of an Almaty day, or undefined when none was taken. */
+  async snapshotOf(date: string): Promise<{ at: number; totals: Map<string, number> } | undefined> {
+    const doc = await this.snapshots.findOne({ _id: date });
+    return doc ? { at: doc.at, totals: new Map(doc.counters) } : undefined;
   }
 
   /** Adds a batch's delta to its partition's counters. */

@@ -94,6 +94,12 @@ export function decideGrouping(input: Grouping, entry: ListEntry, now: number, p
       return [transition(entry, input, now, { to: 'white', reason: 'registered', deviceId: input.deviceId, blockDate: null }, `conflict resolved in favour of device ${input.deviceId}`)];
     case 'clone-suspected':
       return cloneSuspected(input, entry, now, policy);
+    case 'grandfathered-device':
+      // Informational (the entry is already white): it names the implicit device, which the
+      // statistics in devices count. It never changes a list.
+      if (entry.version === 0 || entry.state !== 'white') return [refused(input, `grandfathered device ${input.deviceId} for ${entry.version === 0 ? 'an unknown IMEI' : describe(entry)}: informational only`)];
+      if (entry.deviceId !== '') return [refused(input, `already on device ${entry.deviceId}`)];
+      return [transition(entry, input, now, { to: 'white', reason: entry.reason, deviceId: input.deviceId }, `part of the grandfathered device ${input.deviceId}`)];
     default: {
       const unknown: never = input.fact;
       throw new Error(`unhandled grouping fact ${String(unknown)}`);

@@ -8,7 +8,8 @@ export type GroupingFactName =
   | 'unblocked-with-documents'
   | 'conflict'
   | 'conflict-resolved'
-  | 'clone-suspected';
+  | 'clone-suspected'
+  | 'grandfathered-device';
 
 /** What the mass-block guard said about an automatic block (evaluated outside the entry). */
 export type GuardVerdict = { kind: 'passed' } | { kind: 'overridden'; officer: string; reason: string } | { kind: 'refused'; why: string };

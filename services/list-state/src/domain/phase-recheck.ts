@@ -28,6 +28,8 @@ export interface RecheckFacts {
   grouped: boolean;
   /** device-grouping reports a pending second-IMEI confirmation. */
   siblingPending: boolean;
+  /** device-grouping reports an open conflict (two devices claim the IMEI). */
+  groupingConflict?: boolean;
   /** intake holds a received (pending) or approved application naming the IMEI. */
   openApplication: 'none' | 'received' | 'approved';
 }
@@ -46,5 +48,6 @@ export function recheck(facts: RecheckFacts, today: string): RecheckVerdict {
   if (facts.openApplication === 'approved') return { kind: 'spare', why: 'approved application not yet applied' };
   if (facts.openApplication === 'received') return { kind: 'spare', why: 'application pending a decision' };
   if (facts.siblingPending) return { kind: 'spare', why: 'second-IMEI confirmation pending' };
+  if (facts.groupingConflict) return { kind: 'spare', why: 'device-grouping reports a conflict (fact not yet applied)' };
   return { kind: 'block' };
 }

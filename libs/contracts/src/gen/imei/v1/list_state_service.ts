@@ -28,6 +28,65 @@ import {
   listStateToJSON,
 } from "./common";
 
+export enum PhaseRunStatus {
+  PHASE_RUN_STATUS_UNSPECIFIED = 0,
+  /** PHASE_RUN_STATUS_WAITING_FOR_GROUPING_FACTS - Lag barrier: waiting until list-state consumed every grouping fact published before the run started. */
+  PHASE_RUN_STATUS_WAITING_FOR_GROUPING_FACTS = 1,
+  PHASE_RUN_STATUS_COLLECTING = 2,
+  /** PHASE_RUN_STATUS_REFUSED_BY_GUARD - The mass-block guard refused the run; an officer override lets it proceed. */
+  PHASE_RUN_STATUS_REFUSED_BY_GUARD = 3,
+  PHASE_RUN_STATUS_BLOCKING = 4,
+  PHASE_RUN_STATUS_DONE = 5,
+  UNRECOGNIZED = -1,
+}
+
+export function phaseRunStatusFromJSON(object: any): PhaseRunStatus {
+  switch (object) {
+    case 0:
+    case "PHASE_RUN_STATUS_UNSPECIFIED":
+      return PhaseRunStatus.PHASE_RUN_STATUS_UNSPECIFIED;
+    case 1:
+    case "PHASE_RUN_STATUS_WAITING_FOR_GROUPING_FACTS":
+      return PhaseRunStatus.PHASE_RUN_STATUS_WAITING_FOR_GROUPING_FACTS;
+    case 2:
+    case "PHASE_RUN_STATUS_COLLECTING":
+      return PhaseRunStatus.PHASE_RUN_STATUS_COLLECTING;
+    case 3:
+    case "PHASE_RUN_STATUS_REFUSED_BY_GUARD":
+      return PhaseRunStatus.PHASE_RUN_STATUS_REFUSED_BY_GUARD;
+    case 4:
+    case "PHASE_RUN_STATUS_BLOCKING":
+      return PhaseRunStatus.PHASE_RUN_STATUS_BLOCKING;
+    case 5:
+    case "PHASE_RUN_STATUS_DONE":
+      return PhaseRunStatus.PHASE_RUN_STATUS_DONE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return PhaseRunStatus.UNRECOGNIZED;
+  }
+}
+
+export function phaseRunStatusToJSON(object: PhaseRunStatus): string {
+  switch (object) {
+    case PhaseRunStatus.PHASE_RUN_STATUS_UNSPECIFIED:
+      return "PHASE_RUN_STATUS_UNSPECIFIED";
+    case PhaseRunStatus.PHASE_RUN_STATUS_WAITING_FOR_GROUPING_FACTS:
+      return "PHASE_RUN_STATUS_WAITING_FOR_GROUPING_FACTS";
+    case PhaseRunStatus.PHASE_RUN_STATUS_COLLECTING:
+      return "PHASE_RUN_STATUS_COLLECTING";
+    case PhaseRunStatus.PHASE_RUN_STATUS_REFUSED_BY_GUARD:
+      return "PHASE_RUN_STATUS_REFUSED_BY_GUARD";
+    case PhaseRunStatus.PHASE_RUN_STATUS_BLOCKING:
+      return "PHASE_RUN_STATUS_BLOCKING";
+    case PhaseRunStatus.PHASE_RUN_STATUS_DONE:
+      return "PHASE_RUN_STATUS_DONE";
+    case PhaseRunStatus.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 export interface CheckImeiRequest {
   imei: string;
 }
@@ -74,8 +133,14 @@ export interface GetHistoryResponse {
 }
 
 export interface GetStatisticsRequest {
+  /** Almaty date YYYY-MM-DD of a daily snapshot; empty for the current counts. */
+  date: string;
 }
 
+/**
+ * Counts of one list and reason (reason UNSPECIFIED in state_totals): IMEIs and devices (a grouped
+ * device counts once by the rule of design §2; an ungrouped IMEI counts as one device).
+ */
 export interface StateCount {
   state: ListState;
   reason: ListReason;
@@ -83,10 +148,22 @@ export interface StateCount {
   devices: number;
 }
 
+/** IMEIs of one list seen on one operator's network. */
+export interface OperatorCount {
+  operatorId: string;
+  state: ListState;
+  imeis: number;
+}
+
 export interface Statistics {
   counts: StateCount[];
+  /** Devices whose IMEIs are not all on the same list. */
   mixedDevices: number;
   asOf: Date | undefined;
+  operators: OperatorCount[];
+  stateTotals: StateCount[];
+  /** Set when the answer is a daily snapshot. */
+  snapshotDate: string;
 }
 
 export interface OfficerActionRequest {
@@ -97,6 +174,43 @@ export interface OfficerActionRequest {
 export interface OfficerActionReceipt {
   commandId: string;
   imei14: string;
+}
+
+export interface SparedCandidate {
+  imei14: string;
+  why: string;
+}
+
+export interface PhaseRun {
+  /** One run per Almaty day: `run-YYYY-MM-DD`. */
+  runId: string;
+  runDate: string;
+  status: PhaseRunStatus;
+  /** Block dates scheduled by the run (grey IMEIs entering a phase). */
+  scheduled: number;
+  /** Grey IMEIs due for a block when the run collected them. */
+  candidates: number;
+  blocked: number;
+  spared: number;
+  guardRefusal: string;
+  overrideOfficer: string;
+  overrideReason: string;
+  partitionsBehind: string[];
+  startedAt: Date | undefined;
+  finishedAt:
+    | Date
+    | undefined;
+  /** The first spared candidates with the reason (all are kept with the run). */
+  sparedCandidates: SparedCandidate[];
+}
+
+export interface GetPhaseRunRequest {
+  runId: string;
+}
+
+export interface OverridePhaseRunRequest {
+  runId: string;
+  reason: string;
 }
 
 function createBaseCheckImeiRequest(): CheckImeiRequest {
@@ -853,11 +967,14 @@ export const GetHistoryResponse: MessageFns<GetHistoryResponse> = {
 };
 
 function createBaseGetStatisticsRequest(): GetStatisticsRequest {
-  return {};
+  return { date: "" };
 }
 
 export const GetStatisticsRequest: MessageFns<GetStatisticsRequest> = {
-  encode(_: GetStatisticsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+  encode(message: GetStatisticsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.date !== "") {
+      writer.uint32(10).string(message.date);
+    }
     return writer;
   },
 
@@ -874,6 +991,14 @@ export const GetStatisticsRequest: MessageFns<GetStatisticsRequest> = {
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.date = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -886,20 +1011,24 @@ export const GetStatisticsRequest: MessageFns<GetStatisticsRequest> = {
     }
   },
 
-  fromJSON(_: any): GetStatisticsRequest {
-    return {};
+  fromJSON(object: any): GetStatisticsRequest {
+    return { date: isSet(object.date) ? globalThis.String(object.date) : "" };
   },
 
-  toJSON(_: GetStatisticsRequest): unknown {
+  toJSON(message: GetStatisticsRequest): unknown {
     const obj: any = {};
+    if (message.date !== "") {
+      obj.date = message.date;
+    }
     return obj;
   },
 
   create<I extends Exact<DeepPartial<GetStatisticsRequest>, I>>(base?: I): GetStatisticsRequest {
     return GetStatisticsRequest.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<GetStatisticsRequest>, I>>(_: I): GetStatisticsRequest {
+  fromPartial<I extends Exact<DeepPartial<GetStatisticsRequest>, I>>(object: I): GetStatisticsRequest {
     const message = createBaseGetStatisticsRequest();
+    message.date = object.date ?? "";
     return message;
   },
 };
@@ -1021,8 +1150,113 @@ export const StateCount: MessageFns<StateCount> = {
   },
 };
 
+function createBaseOperatorCount(): OperatorCount {
+  return { operatorId: "", state: 0, imeis: 0 };
+}
+
+export const OperatorCount: MessageFns<OperatorCount> = {
+  encode(message: OperatorCount, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operatorId !== "") {
+      writer.uint32(10).string(message.operatorId);
+    }
+    if (message.state !== 0) {
+      writer.uint32(16).int32(message.state);
+    }
+    if (message.imeis !== 0) {
+      writer.uint32(24).int64(message.imeis);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OperatorCount {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOperatorCount();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operatorId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.state = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.imeis = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OperatorCount {
+    return {
+      operatorId: isSet(object.operatorId)
+        ? globalThis.String(object.operatorId)
+        : isSet(object.operator_id)
+        ? globalThis.String(object.operator_id)
+        : "",
+      state: isSet(object.state) ? listStateFromJSON(object.state) : 0,
+      imeis: isSet(object.imeis) ? globalThis.Number(object.imeis) : 0,
+    };
+  },
+
+  toJSON(message: OperatorCount): unknown {
+    const obj: any = {};
+    if (message.operatorId !== "") {
+      obj.operatorId = message.operatorId;
+    }
+    if (message.state !== 0) {
+      obj.state = listStateToJSON(message.state);
+    }
+    if (message.imeis !== 0) {
+      obj.imeis = Math.round(message.imeis);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<OperatorCount>, I>>(base?: I): OperatorCount {
+    return OperatorCount.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OperatorCount>, I>>(object: I): OperatorCount {
+    const message = createBaseOperatorCount();
+    message.operatorId = object.operatorId ?? "";
+    message.state = object.state ?? 0;
+    message.imeis = object.imeis ?? 0;
+    return message;
+  },
+};
+
 function createBaseStatistics(): Statistics {
-  return { counts: [], mixedDevices: 0, asOf: undefined };
+  return { counts: [], mixedDevices: 0, asOf: undefined, operators: [], stateTotals: [], snapshotDate: "" };
 }
 
 export const Statistics: MessageFns<Statistics> = {
@@ -1035,6 +1269,15 @@ export const Statistics: MessageFns<Statistics> = {
     }
     if (message.asOf !== undefined) {
       Timestamp.encode(toTimestamp(message.asOf), writer.uint32(26).fork()).join();
+    }
+    for (const v of message.operators) {
+      OperatorCount.encode(v!, writer.uint32(34).fork()).join();
+    }
+    for (const v of message.stateTotals) {
+      StateCount.encode(v!, writer.uint32(42).fork()).join();
+    }
+    if (message.snapshotDate !== "") {
+      writer.uint32(50).string(message.snapshotDate);
     }
     return writer;
   },
@@ -1076,6 +1319,30 @@ export const Statistics: MessageFns<Statistics> = {
             message.asOf = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.operators.push(OperatorCount.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.stateTotals.push(StateCount.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.snapshotDate = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1101,6 +1368,19 @@ export const Statistics: MessageFns<Statistics> = {
         : isSet(object.as_of)
         ? fromJsonTimestamp(object.as_of)
         : undefined,
+      operators: globalThis.Array.isArray(object?.operators)
+        ? object.operators.map((e: any) => OperatorCount.fromJSON(e))
+        : [],
+      stateTotals: globalThis.Array.isArray(object?.stateTotals)
+        ? object.stateTotals.map((e: any) => StateCount.fromJSON(e))
+        : globalThis.Array.isArray(object?.state_totals)
+        ? object.state_totals.map((e: any) => StateCount.fromJSON(e))
+        : [],
+      snapshotDate: isSet(object.snapshotDate)
+        ? globalThis.String(object.snapshotDate)
+        : isSet(object.snapshot_date)
+        ? globalThis.String(object.snapshot_date)
+        : "",
     };
   },
 
@@ -1115,6 +1395,15 @@ export const Statistics: MessageFns<Statistics> = {
     if (message.asOf !== undefined) {
       obj.asOf = message.asOf.toISOString();
     }
+    if (message.operators?.length) {
+      obj.operators = message.operators.map((e) => OperatorCount.toJSON(e));
+    }
+    if (message.stateTotals?.length) {
+      obj.stateTotals = message.stateTotals.map((e) => StateCount.toJSON(e));
+    }
+    if (message.snapshotDate !== "") {
+      obj.snapshotDate = message.snapshotDate;
+    }
     return obj;
   },
 
@@ -1126,6 +1415,9 @@ export const Statistics: MessageFns<Statistics> = {
     message.counts = object.counts?.map((e) => StateCount.fromPartial(e)) || [];
     message.mixedDevices = object.mixedDevices ?? 0;
     message.asOf = object.asOf ?? undefined;
+    message.operators = object.operators?.map((e) => OperatorCount.fromPartial(e)) || [];
+    message.stateTotals = object.stateTotals?.map((e) => StateCount.fromPartial(e)) || [];
+    message.snapshotDate = object.snapshotDate ?? "";
     return message;
   },
 };
@@ -1304,6 +1596,581 @@ export const OfficerActionReceipt: MessageFns<OfficerActionReceipt> = {
   },
 };
 
+function createBaseSparedCandidate(): SparedCandidate {
+  return { imei14: "", why: "" };
+}
+
+export const SparedCandidate: MessageFns<SparedCandidate> = {
+  encode(message: SparedCandidate, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.imei14 !== "") {
+      writer.uint32(10).string(message.imei14);
+    }
+    if (message.why !== "") {
+      writer.uint32(18).string(message.why);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SparedCandidate {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSparedCandidate();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.imei14 = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.why = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SparedCandidate {
+    return {
+      imei14: isSet(object.imei14) ? globalThis.String(object.imei14) : "",
+      why: isSet(object.why) ? globalThis.String(object.why) : "",
+    };
+  },
+
+  toJSON(message: SparedCandidate): unknown {
+    const obj: any = {};
+    if (message.imei14 !== "") {
+      obj.imei14 = message.imei14;
+    }
+    if (message.why !== "") {
+      obj.why = message.why;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SparedCandidate>, I>>(base?: I): SparedCandidate {
+    return SparedCandidate.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SparedCandidate>, I>>(object: I): SparedCandidate {
+    const message = createBaseSparedCandidate();
+    message.imei14 = object.imei14 ?? "";
+    message.why = object.why ?? "";
+    return message;
+  },
+};
+
+function createBasePhaseRun(): PhaseRun {
+  return {
+    runId: "",
+    runDate: "",
+    status: 0,
+    scheduled: 0,
+    candidates: 0,
+    blocked: 0,
+    spared: 0,
+    guardRefusal: "",
+    overrideOfficer: "",
+    overrideReason: "",
+    partitionsBehind: [],
+    startedAt: undefined,
+    finishedAt: undefined,
+    sparedCandidates: [],
+  };
+}
+
+export const PhaseRun: MessageFns<PhaseRun> = {
+  encode(message: PhaseRun, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.runId !== "") {
+      writer.uint32(10).string(message.runId);
+    }
+    if (message.runDate !== "") {
+      writer.uint32(18).string(message.runDate);
+    }
+    if (message.status !== 0) {
+      writer.uint32(24).int32(message.status);
+    }
+    if (message.scheduled !== 0) {
+      writer.uint32(32).int64(message.scheduled);
+    }
+    if (message.candidates !== 0) {
+      writer.uint32(40).int64(message.candidates);
+    }
+    if (message.blocked !== 0) {
+      writer.uint32(48).int64(message.blocked);
+    }
+    if (message.spared !== 0) {
+      writer.uint32(56).int64(message.spared);
+    }
+    if (message.guardRefusal !== "") {
+      writer.uint32(66).string(message.guardRefusal);
+    }
+    if (message.overrideOfficer !== "") {
+      writer.uint32(74).string(message.overrideOfficer);
+    }
+    if (message.overrideReason !== "") {
+      writer.uint32(82).string(message.overrideReason);
+    }
+    for (const v of message.partitionsBehind) {
+      writer.uint32(90).string(v!);
+    }
+    if (message.startedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.startedAt), writer.uint32(98).fork()).join();
+    }
+    if (message.finishedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.finishedAt), writer.uint32(106).fork()).join();
+    }
+    for (const v of message.sparedCandidates) {
+      SparedCandidate.encode(v!, writer.uint32(114).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PhaseRun {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePhaseRun();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.runId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.runDate = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.scheduled = longToNumber(reader.int64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.candidates = longToNumber(reader.int64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.blocked = longToNumber(reader.int64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.spared = longToNumber(reader.int64());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.guardRefusal = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.overrideOfficer = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.overrideReason = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.partitionsBehind.push(reader.string());
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.startedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.finishedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.sparedCandidates.push(SparedCandidate.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PhaseRun {
+    return {
+      runId: isSet(object.runId)
+        ? globalThis.String(object.runId)
+        : isSet(object.run_id)
+        ? globalThis.String(object.run_id)
+        : "",
+      runDate: isSet(object.runDate)
+        ? globalThis.String(object.runDate)
+        : isSet(object.run_date)
+        ? globalThis.String(object.run_date)
+        : "",
+      status: isSet(object.status) ? phaseRunStatusFromJSON(object.status) : 0,
+      scheduled: isSet(object.scheduled) ? globalThis.Number(object.scheduled) : 0,
+      candidates: isSet(object.candidates) ? globalThis.Number(object.candidates) : 0,
+      blocked: isSet(object.blocked) ? globalThis.Number(object.blocked) : 0,
+      spared: isSet(object.spared) ? globalThis.Number(object.spared) : 0,
+      guardRefusal: isSet(object.guardRefusal)
+        ? globalThis.String(object.guardRefusal)
+        : isSet(object.guard_refusal)
+        ? globalThis.String(object.guard_refusal)
+        : "",
+      overrideOfficer: isSet(object.overrideOfficer)
+        ? globalThis.String(object.overrideOfficer)
+        : isSet(object.override_officer)
+        ? globalThis.String(object.override_officer)
+        : "",
+      overrideReason: isSet(object.overrideReason)
+        ? globalThis.String(object.overrideReason)
+        : isSet(object.override_reason)
+        ? globalThis.String(object.override_reason)
+        : "",
+      partitionsBehind: globalThis.Array.isArray(object?.partitionsBehind)
+        ? object.partitionsBehind.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.partitions_behind)
+        ? object.partitions_behind.map((e: any) => globalThis.String(e))
+        : [],
+      startedAt: isSet(object.startedAt)
+        ? fromJsonTimestamp(object.startedAt)
+        : isSet(object.started_at)
+        ? fromJsonTimestamp(object.started_at)
+        : undefined,
+      finishedAt: isSet(object.finishedAt)
+        ? fromJsonTimestamp(object.finishedAt)
+        : isSet(object.finished_at)
+        ? fromJsonTimestamp(object.finished_at)
+        : undefined,
+      sparedCandidates: globalThis.Array.isArray(object?.sparedCandidates)
+        ? object.sparedCandidates.map((e: any) => SparedCandidate.fromJSON(e))
+        : globalThis.Array.isArray(object?.spared_candidates)
+        ? object.spared_candidates.map((e: any) => SparedCandidate.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: PhaseRun): unknown {
+    const obj: any = {};
+    if (message.runId !== "") {
+      obj.runId = message.runId;
+    }
+    if (message.runDate !== "") {
+      obj.runDate = message.runDate;
+    }
+    if (message.status !== 0) {
+      obj.status = phaseRunStatusToJSON(message.status);
+    }
+    if (message.scheduled !== 0) {
+      obj.scheduled = Math.round(message.scheduled);
+    }
+    if (message.candidates !== 0) {
+      obj.candidates = Math.round(message.candidates);
+    }
+    if (message.blocked !== 0) {
+      obj.blocked = Math.round(message.blocked);
+    }
+    if (message.spared !== 0) {
+      obj.spared = Math.round(message.spared);
+    }
+    if (message.guardRefusal !== "") {
+      obj.guardRefusal = message.guardRefusal;
+    }
+    if (message.overrideOfficer !== "") {
+      obj.overrideOfficer = message.overrideOfficer;
+    }
+    if (message.overrideReason !== "") {
+      obj.overrideReason = message.overrideReason;
+    }
+    if (message.partitionsBehind?.length) {
+      obj.partitionsBehind = message.partitionsBehind;
+    }
+    if (message.startedAt !== undefined) {
+      obj.startedAt = message.startedAt.toISOString();
+    }
+    if (message.finishedAt !== undefined) {
+      obj.finishedAt = message.finishedAt.toISOString();
+    }
+    if (message.sparedCandidates?.length) {
+      obj.sparedCandidates = message.sparedCandidates.map((e) => SparedCandidate.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PhaseRun>, I>>(base?: I): PhaseRun {
+    return PhaseRun.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PhaseRun>, I>>(object: I): PhaseRun {
+    const message = createBasePhaseRun();
+    message.runId = object.runId ?? "";
+    message.runDate = object.runDate ?? "";
+    message.status = object.status ?? 0;
+    message.scheduled = object.scheduled ?? 0;
+    message.candidates = object.candidates ?? 0;
+    message.blocked = object.blocked ?? 0;
+    message.spared = object.spared ?? 0;
+    message.guardRefusal = object.guardRefusal ?? "";
+    message.overrideOfficer = object.overrideOfficer ?? "";
+    message.overrideReason = object.overrideReason ?? "";
+    message.partitionsBehind = object.partitionsBehind?.map((e) => e) || [];
+    message.startedAt = object.startedAt ?? undefined;
+    message.finishedAt = object.finishedAt ?? undefined;
+    message.sparedCandidates = object.sparedCandidates?.map((e) => SparedCandidate.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseGetPhaseRunRequest(): GetPhaseRunRequest {
+  return { runId: "" };
+}
+
+export const GetPhaseRunRequest: MessageFns<GetPhaseRunRequest> = {
+  encode(message: GetPhaseRunRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.runId !== "") {
+      writer.uint32(10).string(message.runId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetPhaseRunRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetPhaseRunRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.runId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetPhaseRunRequest {
+    return {
+      runId: isSet(object.runId)
+        ? globalThis.String(object.runId)
+        : isSet(object.run_id)
+        ? globalThis.String(object.run_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetPhaseRunRequest): unknown {
+    const obj: any = {};
+    if (message.runId !== "") {
+      obj.runId = message.runId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetPhaseRunRequest>, I>>(base?: I): GetPhaseRunRequest {
+    return GetPhaseRunRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetPhaseRunRequest>, I>>(object: I): GetPhaseRunRequest {
+    const message = createBaseGetPhaseRunRequest();
+    message.runId = object.runId ?? "";
+    return message;
+  },
+};
+
+function createBaseOverridePhaseRunRequest(): OverridePhaseRunRequest {
+  return { runId: "", reason: "" };
+}
+
+export const OverridePhaseRunRequest: MessageFns<OverridePhaseRunRequest> = {
+  encode(message: OverridePhaseRunRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.runId !== "") {
+      writer.uint32(10).string(message.runId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OverridePhaseRunRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOverridePhaseRunRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.runId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OverridePhaseRunRequest {
+    return {
+      runId: isSet(object.runId)
+        ? globalThis.String(object.runId)
+        : isSet(object.run_id)
+        ? globalThis.String(object.run_id)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: OverridePhaseRunRequest): unknown {
+    const obj: any = {};
+    if (message.runId !== "") {
+      obj.runId = message.runId;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<OverridePhaseRunRequest>, I>>(base?: I): OverridePhaseRunRequest {
+    return OverridePhaseRunRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OverridePhaseRunRequest>, I>>(object: I): OverridePhaseRunRequest {
+    const message = createBaseOverridePhaseRunRequest();
+    message.runId = object.runId ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
 /** list-state: the white / grey / black state of every IMEI, its audit trail, checks and statistics. */
 export type ListStateServiceService = typeof ListStateServiceService;
 export const ListStateServiceService = {
@@ -1364,6 +2231,27 @@ export const ListStateServiceService = {
       Buffer.from(OfficerActionReceipt.encode(value).finish()),
     responseDeserialize: (value: Buffer): OfficerActionReceipt => OfficerActionReceipt.decode(value),
   },
+  /** A phase run of the scheduler: progress, re-check spares, the mass-block guard's verdict. */
+  getPhaseRun: {
+    path: "/imei.v1.ListStateService/GetPhaseRun" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetPhaseRunRequest): Buffer => Buffer.from(GetPhaseRunRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetPhaseRunRequest => GetPhaseRunRequest.decode(value),
+    responseSerialize: (value: PhaseRun): Buffer => Buffer.from(PhaseRun.encode(value).finish()),
+    responseDeserialize: (value: Buffer): PhaseRun => PhaseRun.decode(value),
+  },
+  /** Officer override (with a reason) of a run the mass-block guard refused: the run then proceeds. */
+  overridePhaseRun: {
+    path: "/imei.v1.ListStateService/OverridePhaseRun" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: OverridePhaseRunRequest): Buffer =>
+      Buffer.from(OverridePhaseRunRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): OverridePhaseRunRequest => OverridePhaseRunRequest.decode(value),
+    responseSerialize: (value: PhaseRun): Buffer => Buffer.from(PhaseRun.encode(value).finish()),
+    responseDeserialize: (value: Buffer): PhaseRun => PhaseRun.decode(value),
+  },
 } as const;
 
 export interface ListStateServiceServer extends UntypedServiceImplementation {
@@ -1374,6 +2262,10 @@ export interface ListStateServiceServer extends UntypedServiceImplementation {
   /** Officer calls: turned into keyed commands for the partition owner. */
   blockImei: handleUnaryCall<OfficerActionRequest, OfficerActionReceipt>;
   unblockImei: handleUnaryCall<OfficerActionRequest, OfficerActionReceipt>;
+  /** A phase run of the scheduler: progress, re-check spares, the mass-block guard's verdict. */
+  getPhaseRun: handleUnaryCall<GetPhaseRunRequest, PhaseRun>;
+  /** Officer override (with a reason) of a run the mass-block guard refused: the run then proceeds. */
+  overridePhaseRun: handleUnaryCall<OverridePhaseRunRequest, PhaseRun>;
 }
 
 export interface ListStateServiceClient extends Client {
@@ -1467,6 +2359,38 @@ export interface ListStateServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: OfficerActionReceipt) => void,
+  ): ClientUnaryCall;
+  /** A phase run of the scheduler: progress, re-check spares, the mass-block guard's verdict. */
+  getPhaseRun(
+    request: GetPhaseRunRequest,
+    callback: (error: ServiceError | null, response: PhaseRun) => void,
+  ): ClientUnaryCall;
+  getPhaseRun(
+    request: GetPhaseRunRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PhaseRun) => void,
+  ): ClientUnaryCall;
+  getPhaseRun(
+    request: GetPhaseRunRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PhaseRun) => void,
+  ): ClientUnaryCall;
+  /** Officer override (with a reason) of a run the mass-block guard refused: the run then proceeds. */
+  overridePhaseRun(
+    request: OverridePhaseRunRequest,
+    callback: (error: ServiceError | null, response: PhaseRun) => void,
+  ): ClientUnaryCall;
+  overridePhaseRun(
+    request: OverridePhaseRunRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PhaseRun) => void,
+  ): ClientUnaryCall;
+  overridePhaseRun(
+    request: OverridePhaseRunRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PhaseRun) => void,
   ): ClientUnaryCall;
 }
 
