@@ -2,7 +2,7 @@
 // *.e2e.spec.ts (whole mesh as processes). TypeScript is transformed by SWC; libs resolve to source.
 const shared = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }] },
-  moduleNameMapper: { '^@imei/([a-z-]+)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: { '^@imei/([a-z-]+)$': '<rootDir>/libs/$1/src', '^@imei/([a-z-]+)/([a-z-]+)$': '<rootDir>/libs/$1/src/$2' },
   testEnvironment: 'node',
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/', '<rootDir>/.local/'],
 };

@@ -1,11 +1,12 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, PartitionAssigner } from 'kafkajs';
-import type { Context } from '@opentelemetry/api';
+import { context, type Context } from '@opentelemetry/api';
 import type { TopicSpec } from '@imei/contracts';
 import { PoisonRecordError } from '@imei/errors';
 import type { Logger } from '@imei/log';
 import { backoffDelay, sleep } from './backoff';
 import { publishDeadLetters, type DeadLetterCause } from './dead-letter';
-import { traceContextOf } from './record-headers';
+import { kafkaMetrics } from './kafka-metrics';
+import { markDeadLettered, startProcessSpans, type BatchSpans } from './messaging-spans';
 import type { TopicProducer } from './topic-producer';
 
 /** A decoded record handed to a batch handler. */
@@ -17,7 +18,11 @@ export interface ConsumedRecord<T> {
   value: T;
   /** Broker timestamp (ms). */
   timestamp: number;
-  /** Trace context carried in the record headers. */
+  /**
+   * The record's flow: the trace context its headers carry with this consumer's process span as the
+   * active span. Publish what the record causes with it (`traceContext` of an outgoing or stored
+   * event), so the flow stays one trace.
+   */
   traceContext: Context;
   message: KafkaMessage;
 }
@@ -87,10 +92,12 @@ export async function runConsumer(options: ConsumerRunnerOptions): Promise<Runni
     options.onHealthChange?.(serving);
   };
 
-  const deadLetter = (topic: string, partition: number, message: KafkaMessage, error: unknown): DeadLetterCause => {
+  const deadLetter = (topic: string, partition: number, message: KafkaMessage, error: unknown, spans: BatchSpans): DeadLetterCause => {
     const kind = error instanceof PoisonRecordError ? error.kind : 'unknown';
     const reason = error instanceof Error ? error.message : String(error);
     logger.warn({ topic, partition, offset: message.offset, kind, reason }, 'record sent to the dead-letter topic');
+    markDeadLettered(spans.flowOf.get(message)?.span, kind, reason);
+    kafkaMetrics().deadLettered(topic, groupId, kind, 1);
     return { topic, partition, message, reason, kind, consumerGroup: groupId, service };
   };
 
@@ -117,23 +124,34 @@ export async function runConsumer(options: ConsumerRunnerOptions): Promise<Runni
     const { batch } = payload;
     const entry = bySpec.get(batch.topic);
     if (!entry || batch.messages.length === 0) return;
+    // Tombstones carry no work for services.
+    const messages = batch.messages.filter((message) => message.value !== null);
+    const spans = startProcessSpans(batch.topic, batch.partition, groupId, messages);
+    try {
+      await context.with(spans.handlerContext, () => processBatch(payload, entry, messages, spans));
+    } finally {
+      spans.end();
+    }
+  };
+
+  const processBatch = async (payload: EachBatchPayload, entry: { spec: TopicSpec<any>; handle: BatchHandler<any> }, messages: KafkaMessage[], spans: BatchSpans): Promise<void> => {
+    const { batch } = payload;
     const records: ConsumedRecord<unknown>[] = [];
     const poison: DeadLetterCause[] = [];
-    for (const message of batch.messages) {
-      if (message.value === null) continue; // tombstones carry no work for services
+    for (const message of messages) {
       try {
         records.push({
           topic: batch.topic,
           partition: batch.partition,
           offset: message.offset,
           key: message.key?.toString() ?? '',
-          value: entry.spec.codec.decode(message.value),
+          value: entry.spec.codec.decode(message.value!),
           timestamp: Number(message.timestamp),
-          traceContext: traceContextOf(message.headers),
+          traceContext: spans.flowOf.get(message)!.context,
           message,
         });
       } catch (error) {
-        poison.push(deadLetter(batch.topic, batch.partition, message, new PoisonRecordError('decode', `cannot decode ${entry.spec.messageType}: ${(error as Error).message}`)));
+        poison.push(deadLetter(batch.topic, batch.partition, message, new PoisonRecordError('decode', `cannot decode ${entry.spec.messageType}: ${(error as Error).message}`), spans));
       }
     }
 
@@ -148,7 +166,7 @@ export async function runConsumer(options: ConsumerRunnerOptions): Promise<Runni
             await entry.handle([record]);
           } catch (single) {
             if (!(single instanceof PoisonRecordError)) throw single;
-            poison.push(deadLetter(record.topic, record.partition, record.message, single));
+            poison.push(deadLetter(record.topic, record.partition, record.message, single, spans));
           }
         }
       }
@@ -157,6 +175,9 @@ export async function runConsumer(options: ConsumerRunnerOptions): Promise<Runni
     if (poison.length > 0 && !(await untilDone(payload, 'dead-letter', () => publishDeadLetters(producer, poison)))) return;
     payload.resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
     await payload.commitOffsetsIfNecessary();
+    const metrics = kafkaMetrics();
+    metrics.consumed(batch.topic, groupId, records.length);
+    metrics.lag(batch.topic, batch.partition, groupId, Math.max(0, Number(batch.offsetLag())));
   };
 
   await consumer.connect();

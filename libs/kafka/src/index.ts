@@ -5,6 +5,7 @@ export { runConsumer, type BatchHandler, type ConsumedRecord, type ConsumerRunne
 export { deadLetterOf, publishDeadLetters, type DeadLetterCause } from './dead-letter';
 export { replayDeadLetters, type DlqReplayOptions, type DlqReplaySummary } from './dlq-replay';
 export { createKafka, type KafkaConnection } from './kafka-client';
+export { kafkaMetrics, observeKafka, type KafkaMetricsSink } from './kafka-metrics';
 export { contentTypeHeader, contentTypeOf, headerString, outgoingHeaders, traceContextOf } from './record-headers';
 export { ensureTopics, ensureTopicsWith } from './topic-admin';
 export { encodeValue, TopicProducer, type EncodedRecord, type OutgoingRecord, type TopicProducerOptions } from './topic-producer';

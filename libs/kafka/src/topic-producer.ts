@@ -1,6 +1,8 @@
 import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer, type RecordMetadata } from 'kafkajs';
-import type { Context } from '@opentelemetry/api';
+import { context, propagation, type Context } from '@opentelemetry/api';
 import type { TopicSpec } from '@imei/contracts';
+import { kafkaMetrics } from './kafka-metrics';
+import { endWhenSent, startSendSpans, storedParentContexts, type FlowSpan } from './messaging-spans';
 import { outgoingHeaders } from './record-headers';
 
 /** One record to publish: the key keeps per-entity order; `value: null` is a tombstone (compacted topics). */
@@ -68,33 +70,57 @@ export class TopicProducer {
     await this.producer.disconnect();
   }
 
-  /** Publishes `records` to `spec`'s topic; resolves once the broker acknowledged all of them. */
+  /**
+   * Publishes `records` to `spec`'s topic; resolves once the broker acknowledged all of them. Each
+   * record carries its own trace context (default the active one) under a send span of its flow.
+   */
   async send<T>(spec: TopicSpec<T>, records: readonly OutgoingRecord<T>[]): Promise<RecordMetadata[]> {
     if (records.length === 0) return [];
+    const active = context.active();
+    const spans = startSendSpans(spec.name, records, (r) => r.traceContext ?? active, (r) => r.key);
     const messages: Message[] = new Array(records.length);
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
-      messages[i] = {
-        key: r.key,
-        value: r.value === null ? null : encodeValue(spec, r.value),
-        headers: outgoingHeaders(spec.messageType, r.traceContext),
-      };
+      messages[i] = { key: r.key, value: r.value === null ? null : encodeValue(spec, r.value), headers: outgoingHeaders(spec.messageType, spans.contextOf(r)) };
     }
-    return this.producer.send({ topic: spec.name, messages, acks: this.acks, compression: CompressionTypes.None });
+    const sent = await endWhenSent(spans.flows, this.producer.send({ topic: spec.name, messages, acks: this.acks, compression: CompressionTypes.None }));
+    kafkaMetrics().produced(spec.name, records.length);
+    return sent;
   }
 
-  /** Publishes already-encoded records (possibly to several topics) in one batch. */
+  /**
+   * Publishes already-encoded records (possibly to several topics) in one batch. Each keeps the trace
+   * context its stored headers carry (the flow that caused it), under a new send span of that flow.
+   */
   async sendEncoded(records: readonly EncodedRecord[]): Promise<RecordMetadata[]> {
     if (records.length === 0) return [];
+    const parentOf = storedParentContexts(records);
     const byTopic = new Map<string, Message[]>();
-    for (const r of records) {
-      let list = byTopic.get(r.topic);
-      if (!list) byTopic.set(r.topic, (list = []));
-      list.push({ key: r.key, value: r.value, headers: r.headers });
+    const spans: FlowSpan<EncodedRecord>[] = [];
+    for (const [topic, list] of groupByTopic(records)) {
+      const topicSpans = startSendSpans(topic, list, parentOf, (r) => r.key);
+      spans.push(...topicSpans.flows);
+      byTopic.set(topic, list.map((r) => {
+        const headers = { ...r.headers };
+        propagation.inject(topicSpans.contextOf(r), headers);
+        return { key: r.key, value: r.value, headers };
+      }));
     }
-    return this.producer.sendBatch({
+    const sent = await endWhenSent(spans, this.producer.sendBatch({
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       acks: this.acks,
-    });
+    }));
+    for (const [topic, messages] of byTopic) kafkaMetrics().produced(topic, messages.length);
+    return sent;
   }
+}
+
+function groupByTopic(records: readonly EncodedRecord[]): Map<string, EncodedRecord[]> {
+  const byTopic = new Map<string, EncodedRecord[]>();
+  for (const r of records) {
+    let list = byTopic.get(r.topic);
+    if (!list) byTopic.set(r.topic, (list = []));
+    list.push(r);
+  }
+  return byTopic;
 }
