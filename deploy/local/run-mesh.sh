@@ -2,6 +2,8 @@
 # `npm start`: the main job on a fresh machine. Installs what is missing, brings the local stack up
 # (Kafka + FerretDB on loopback), starts the four services as processes and runs the demo flow.
 # Ctrl-C stops the services (the stack keeps running; `npm run stack:down` stops it).
+# When the trace UI runs (IMEI_TRACING=1, or `bash deploy/local/zipkin.sh start`), the services export
+# their spans to it (OTEL_* variables already set win).
 #   run-mesh.sh            start, demo, then follow the services until Ctrl-C
 #   run-mesh.sh --detach   start and demo, leave the services running (stop: run-mesh.sh --stop)
 #   run-mesh.sh --stop     stop services started with --detach
@@ -30,8 +32,13 @@ bash deploy/local/stack.sh up
 export PATH="$root/node_modules/.bin:$PATH"
 mkdir -p "$state/run" "$state/logs"
 stop_services >/dev/null
+if bash deploy/local/zipkin.sh status 2>/dev/null; then
+  export OTEL_TRACES_EXPORTER="${OTEL_TRACES_EXPORTER:-zipkin}"
+  export OTEL_EXPORTER_ZIPKIN_ENDPOINT="${OTEL_EXPORTER_ZIPKIN_ENDPOINT:-http://127.0.0.1:${ZIPKIN_PORT:-9411}/api/v2/spans}"
+  echo "mesh: tracing to Zipkin (traces: http://127.0.0.1:${ZIPKIN_PORT:-9411}/zipkin/ ; a log line's trace_id opens /zipkin/traces/<trace_id>)"
+fi
 for s in "${services[@]}"; do
-  node "services/$s/dist/main.js" >>"$state/logs/$s.log" 2>&1 &
+  OTEL_SERVICE_NAME="$s" node --require @imei/tracing/register "services/$s/dist/main.js" >>"$state/logs/$s.log" 2>&1 &
   echo $! > "$state/run/$s.pid"
   echo "mesh: started $s (pid $!, log $state/logs/$s.log)"
 done

@@ -5,7 +5,7 @@
 #   stack.sh status  exit 0 when both run
 #   stack.sh clean   stop both and delete their data (downloads and builds are kept)
 # FERRETDB_BACKEND=postgresql runs FerretDB on a PostgreSQL of its own; MONGODB_URI set to a MongoDB
-# skips FerretDB altogether.
+# skips FerretDB altogether. IMEI_TRACING=1 also starts the local trace UI (zipkin.sh, 127.0.0.1:9411).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -15,6 +15,7 @@ up() {
   local started=$SECONDS
   bash "$here/kafka.sh" start
   if external_mongo; then echo "stack: using MONGODB_URI, FerretDB not started"; else bash "$here/ferretdb.sh" start; fi
+  if [ "${IMEI_TRACING:-0}" = 1 ]; then bash "$here/zipkin.sh" start; fi
   bash "$here/bootstrap.sh"
   (cd "$root" && node libs/kafka/dist/bin/apply-acls.js && node libs/kafka/dist/bin/ensure-topics.js)
   echo "stack: up in $((SECONDS - started)) s (Kafka 127.0.0.1:${KAFKA_PORT:-9092}, FerretDB 127.0.0.1:${FERRETDB_PORT:-27017})"
@@ -22,7 +23,7 @@ up() {
 
 case "${1:-}" in
   up) up ;;
-  down) bash "$here/ferretdb.sh" stop; bash "$here/kafka.sh" stop ;;
+  down) bash "$here/zipkin.sh" stop; bash "$here/ferretdb.sh" stop; bash "$here/kafka.sh" stop ;;
   status) bash "$here/kafka.sh" status && { external_mongo || bash "$here/ferretdb.sh" status; } ;;
   clean) bash "$here/ferretdb.sh" clean; bash "$here/kafka.sh" clean ;;
   *) echo "usage: $0 up|down|status|clean" >&2; exit 2 ;;

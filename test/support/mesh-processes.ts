@@ -12,6 +12,8 @@ export type MeshServiceName = (typeof meshServices)[number]['name'];
 export interface ServiceProcess {
   name: MeshServiceName;
   grpc: string;
+  /** host:port of its Prometheus endpoint (`GET /metrics`). */
+  metrics: string;
   child: ChildProcess;
   /** Everything the process wrote (JSON log lines). */
   output(): string;
@@ -45,10 +47,12 @@ function exitOf(child: ChildProcess): Promise<number | null> {
  */
 export async function startService(name: MeshServiceName, databasePrefix: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
   const grpc = `127.0.0.1:${await freePort()}`;
+  const metrics = `127.0.0.1:${await freePort()}`;
   const prefix = name.toUpperCase().replace(/-/g, '_');
-  const child = spawn(process.execPath, [join(repoRoot, 'services', name, 'dist', 'main.js')], {
+  // Tracing is loaded first and stays off unless `env` sets OTEL_TRACES_EXPORTER (then OTEL_SERVICE_NAME = the service).
+  const child = spawn(process.execPath, ['--require', '@imei/tracing/register', join(repoRoot, 'services', name, 'dist', 'main.js')], {
     cwd: repoRoot,
-    env: { ...process.env, [`${prefix}_GRPC_ADDRESS`]: grpc, MONGODB_DATABASE: `${databasePrefix}_${name.replace(/-/g, '_')}`, KAFKA_GROUP_NAMESPACE: databasePrefix, LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, OTEL_SERVICE_NAME: name, [`${prefix}_GRPC_ADDRESS`]: grpc, [`${prefix}_METRICS_ADDRESS`]: metrics, MONGODB_DATABASE: `${databasePrefix}_${name.replace(/-/g, '_')}`, KAFKA_GROUP_NAMESPACE: databasePrefix, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -57,6 +61,7 @@ export async function startService(name: MeshServiceName, databasePrefix: string
   const handle: ServiceProcess = {
     name,
     grpc,
+    metrics,
     child,
     output: () => output,
     stop: async (timeoutMs = 20_000) => {

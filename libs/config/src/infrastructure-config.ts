@@ -19,9 +19,17 @@ export interface InfrastructureConfig {
    * own instances use their own namespace so they never join the mesh's groups.
    */
   consumerGroupPrefix: string;
+  /**
+   * `<SERVICE>_METRICS_ADDRESS` (e.g. INTAKE_METRICS_ADDRESS): where Prometheus scrapes `/metrics`;
+   * default 127.0.0.1:9464 intake, 9465 device-grouping, 9466 list-state, 9467 operator-notifier
+   * (9464 for any other). Port 0 picks a free port.
+   */
+  metricsAddress: string;
   /** LOG_LEVEL, default info. */
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 }
+
+const metricsPorts: Readonly<Record<string, number>> = { intake: 9464, 'device-grouping': 9465, 'list-state': 9466, 'operator-notifier': 9467 };
 
 /** Reads the shared infrastructure settings for `service` (see field docs for variables and defaults). */
 export function readInfrastructureConfig(service: string, env = new EnvReader()): InfrastructureConfig {
@@ -34,6 +42,7 @@ export function readInfrastructureConfig(service: string, env = new EnvReader())
     mongoUri: env.string('MONGODB_URI', 'mongodb://127.0.0.1:27017/'),
     mongoDatabase: env.string('MONGODB_DATABASE', `imei_${service.replace(/-/g, '_')}`),
     consumerGroupPrefix: `${service}.${env.string('KAFKA_GROUP_NAMESPACE', 'mesh')}.`,
+    metricsAddress: env.address(`${service.toUpperCase().replace(/-/g, '_')}_METRICS_ADDRESS`, `127.0.0.1:${metricsPorts[service] ?? 9464}`).address,
     logLevel: env.oneOf('LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'info'),
   };
 }

@@ -9,6 +9,7 @@ import {
 } from '@grpc/grpc-js';
 import type { Logger } from '@imei/log';
 import { createCallContext, type CallContext, type ServerCall } from './call-context';
+import { grpcMetrics } from './grpc-metrics';
 import type { Authenticator } from './identity';
 import { toGrpcStatus } from './status-mapping';
 
@@ -55,6 +56,13 @@ export function serverStreaming<Req, Res>(handler: ServerStreamingHandler<Req, R
  * for, not a bug: nobody is listening, so it is neither logged nor mapped.
  */
 async function serve<T>(call: ServerCall, edge: EdgeOptions, work: (ctx: CallContext) => Promise<T>): Promise<[StatusObject | null, T?]> {
+  const started = performance.now();
+  const outcome = await answer(call, edge, work);
+  grpcMetrics().handled(call.getPath(), outcome[0]?.code ?? status.OK, (performance.now() - started) / 1000);
+  return outcome;
+}
+
+async function answer<T>(call: ServerCall, edge: EdgeOptions, work: (ctx: CallContext) => Promise<T>): Promise<[StatusObject | null, T?]> {
   let ctx: CallContext | undefined;
   try {
     ctx = createCallContext(call, edge.authenticator.authenticate(call.metadata));

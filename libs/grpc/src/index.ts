@@ -10,6 +10,7 @@ export {
   type ServerStreamingHandler,
   type UnaryHandler,
 } from './handlers';
+export { grpcMetrics, observeGrpc, type GrpcMetricsSink } from './grpc-metrics';
 export type { HealthStatus } from './health';
 export { roles, trustedSources, type Authenticator, type Identity, type Role, type TrustedSource } from './identity';
 export { implement, type ServiceHandlers, type ServiceRegistration } from './implement';

@@ -1,2 +1,3 @@
 export { HealthBoard } from './health-board';
 export { ServiceRuntime, type ServiceRuntimeOptions } from './service-runtime';
+export { ServiceMetrics, type GaugeSample, type ListState } from './service-metrics';

@@ -5,7 +5,9 @@ import { startGrpcServer, TokenTable, type Authenticator, type GrpcServer, type 
 import { createKafka, ensureTopics, retryingStartup, runConsumer, TopicProducer, type ConsumerRunnerOptions, type RunningConsumer } from '@imei/kafka';
 import { createLogger, type Logger } from '@imei/log';
 import { connectMongo, retryTransient, type MongoStore } from '@imei/mongo';
+import { shutdownTracing } from '@imei/tracing';
 import { HealthBoard } from './health-board';
+import { ServiceMetrics } from './service-metrics';
 
 export interface ServiceRuntimeOptions {
   service: ServiceName;
@@ -36,12 +38,16 @@ export class ServiceRuntime {
     readonly kafka: Kafka,
     readonly producer: TopicProducer,
     readonly authenticator: Authenticator,
+    /** Prometheus metrics served on `infrastructure.metricsAddress`; add service gauges here. */
+    readonly metrics: ServiceMetrics,
   ) {}
 
   /** Connects to the store and the broker (waiting out outages with backoff) and ensures the topics. */
   static async start(options: ServiceRuntimeOptions): Promise<ServiceRuntime> {
     const infra = options.infrastructure ?? readInfrastructureConfig(options.service);
     const logger = createLogger(options.service, infra.logLevel);
+    const metrics = new ServiceMetrics(options.service);
+    await metrics.serve(infra.metricsAddress, logger);
     const authenticator = TokenTable.load(options.tokensFile);
     const retry = { logger, maxMs: 5000 };
     const store = await retryTransient('connect store', () => connectMongo({ uri: infra.mongoUri, database: infra.mongoDatabase, logger }), retry);
@@ -49,10 +55,13 @@ export class ServiceRuntime {
     await retryingStartup('ensure topics', () => ensureTopics(kafka, options.topics), logger);
     const producer = new TopicProducer(kafka, { ordered: options.orderedProducer ?? true });
     await retryingStartup('connect producer', () => producer.connect(), logger);
-    const runtime = new ServiceRuntime(options.service, infra, logger, store, kafka, producer, authenticator);
+    const runtime = new ServiceRuntime(options.service, infra, logger, store, kafka, producer, authenticator, metrics);
     runtime.stopSteps.push(
       { name: 'producer', run: () => producer.disconnect() },
       { name: 'store', run: () => store.close() },
+      { name: 'metrics', run: () => metrics.close() },
+      // Last: exports the spans of everything above (a no-op when tracing is off).
+      { name: 'traces', run: () => shutdownTracing(), timeoutMs: 5000 },
     );
     return runtime;
   }
