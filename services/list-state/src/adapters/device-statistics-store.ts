@@ -4,7 +4,8 @@ import { addDeviceDelta, applyMemberChanges, deviceUnitOf, type DeviceMember, ty
 /** Collection `list_devices`: `_id` = device id, the list state of each member IMEI, guarded by `version`. */
 interface DeviceDocument {
   _id: string;
-  members: Record<string, DeviceMember>;
+  /** A list, not an object keyed by imei14: a malformed key may hold '.' or '$'. */
+  members: Array<DeviceMember & { imei14: string }>;
   version: number;
 }
 
@@ -37,13 +38,13 @@ export class DeviceStatisticsStore {
   private async applyToDevice(deviceId: string, changes: readonly MemberChange[], delta: Map<string, number>): Promise<void> {
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const doc = await this.devices.findOne({ _id: deviceId });
-      const members = doc?.members ?? {};
+      const members = Object.fromEntries((doc?.members ?? []).map(({ imei14, ...member }) => [imei14, member]));
       const next = applyMemberChanges(deviceId, members, changes);
       const before = deviceUnitOf(Object.values(members));
       const after = deviceUnitOf(Object.values(next));
       const version = doc?.version ?? 0;
       try {
-        const result = await this.devices.updateOne({ _id: deviceId, version }, { $set: { members: next, version: version + 1 } }, { upsert: version === 0 });
+        const result = await this.devices.updateOne({ _id: deviceId, version }, { $set: { members: Object.entries(next).map(([imei14, member]) => ({ imei14, ...member })), version: version + 1 } }, { upsert: version === 0 });
         if (result.matchedCount + result.upsertedCount === 1) {
           addDeviceDelta(delta, before, after);
           return;

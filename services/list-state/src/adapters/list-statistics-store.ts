@@ -10,7 +10,8 @@ interface CounterDocument {
 interface SnapshotDocument {
   _id: string;
   at: number;
-  counters: Array<[string, number]>;
+  /** As name/value pairs: counter names hold dots, and FerretDB stores no nested arrays. */
+  counters: Array<{ name: string; value: number }>;
 }
 
 /**
@@ -30,13 +31,13 @@ export class ListStatisticsStore {
   /** Stores today's snapshot (rewritten on every call, so it holds the day's last counts). */
   async snapshot(date: string, now: number): Promise<void> {
     const totals = await this.totals();
-    await this.snapshots.replaceOne({ _id: date }, { at: now, counters: [...totals] }, { upsert: true });
+    await this.snapshots.replaceOne({ _id: date }, { at: now, counters: [...totals].map(([name, value]) => ({ name, value })) }, { upsert: true });
   }
 
   /** The snapshot of an Almaty day, or undefined when none was taken. */
   async snapshotOf(date: string): Promise<{ at: number; totals: Map<string, number> } | undefined> {
     const doc = await this.snapshots.findOne({ _id: date });
-    return doc ? { at: doc.at, totals: new Map(doc.counters) } : undefined;
+    return doc ? { at: doc.at, totals: new Map(doc.counters.map((c) => [c.name, c.value])) } : undefined;
   }
 
   /** Adds a batch's delta to its partition's counters. */

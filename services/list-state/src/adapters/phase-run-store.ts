@@ -9,8 +9,8 @@ export interface PhaseRunDocument {
   status: PhaseRunStatusName;
   startedAtMs: number;
   finishedAtMs: number | null;
-  /** End offsets of `imei.grouping-status.v1` captured when the run started (`topic/partition`). */
-  groupingEnds: Record<string, number>;
+  /** End offsets of `imei.grouping-status.v1` captured when the run started (a list: topic names hold dots). */
+  groupingEnds: Array<{ partition: string; offset: number }>;
   /** Partitions the consumer had not consumed up to those ends at the last look. */
   behind: string[];
   scheduled: number;

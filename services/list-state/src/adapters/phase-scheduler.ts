@@ -81,13 +81,14 @@ export class PhaseScheduler {
     const { deps } = this;
     const now = deps.clock();
     if (!(await deps.lease.acquire(now))) return undefined;
-    await deps.onTick?.(now);
+    // Housekeeping never holds up a phase run.
+    await deps.onTick?.(now).catch((error: unknown) => deps.logger.warn({ err: error }, 'scheduler housekeeping failed'));
     const today = almatyDateOf(now);
     if (today < runsFrom(deps.policy)) return undefined;
     let run = await deps.runs.get(runIdOf(today));
     run ??= await deps.runs.create({
       _id: runIdOf(today), runDate: today, status: 'waiting', startedAtMs: now, finishedAtMs: null,
-      groupingEnds: Object.fromEntries(await deps.lag.endOffsets(deps.groupingStatusTopic)), behind: [],
+      groupingEnds: [...(await deps.lag.endOffsets(deps.groupingStatusTopic))].map(([partition, offset]) => ({ partition, offset })), behind: [],
       scheduled: 0, candidates: 0, chunks: 0, nextChunk: 0, blocked: 0, spared: 0, guardRefusal: '', override: null,
     });
     for (;;) {
@@ -102,7 +103,7 @@ export class PhaseScheduler {
     switch (run.status) {
       case 'waiting': {
         const committed = await this.deps.lag.committedOffsets(this.deps.consumerGroupId, this.deps.groupingStatusTopic);
-        const behind = partitionsBehind(new Map(Object.entries(run.groupingEnds)), committed);
+        const behind = partitionsBehind(new Map(run.groupingEnds.map((e) => [e.partition, e.offset])), committed);
         return this.save(run, behind.length > 0 ? { behind } : { behind, status: 'collecting' });
       }
       case 'collecting':
