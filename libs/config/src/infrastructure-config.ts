@@ -20,6 +20,11 @@ export interface InfrastructureConfig {
    */
   consumerGroupPrefix: string;
   /**
+   * KAFKA_FROM_BEGINNING: where a new consumer group starts when the service does not say itself;
+   * default true (earliest). Tests joining shared topics with millions of records set it to false.
+   */
+  kafkaFromBeginning: boolean;
+  /**
    * `<SERVICE>_METRICS_ADDRESS` (e.g. INTAKE_METRICS_ADDRESS): where Prometheus scrapes `/metrics`;
    * default 127.0.0.1:9464 intake, 9465 device-grouping, 9466 list-state, 9467 operator-notifier
    * (9464 for any other). Port 0 picks a free port.
@@ -42,6 +47,7 @@ export function readInfrastructureConfig(service: string, env = new EnvReader())
     mongoUri: env.string('MONGODB_URI', 'mongodb://127.0.0.1:27017/'),
     mongoDatabase: env.string('MONGODB_DATABASE', `imei_${service.replace(/-/g, '_')}`),
     consumerGroupPrefix: `${service}.${env.string('KAFKA_GROUP_NAMESPACE', 'mesh')}.`,
+    kafkaFromBeginning: env.bool('KAFKA_FROM_BEGINNING', true),
     metricsAddress: env.address(`${service.toUpperCase().replace(/-/g, '_')}_METRICS_ADDRESS`, `127.0.0.1:${metricsPorts[service] ?? 9464}`).address,
     logLevel: env.oneOf('LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'info'),
   };

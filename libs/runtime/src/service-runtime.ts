@@ -83,6 +83,7 @@ export class ServiceRuntime {
       producer: this.producer,
       logger: this.logger.child({ consumer: name }),
       onHealthChange: this.health.component(`consumer:${name}`),
+      fromBeginning: this.infrastructure.kafkaFromBeginning,
       handlers,
       ...options,
     });
