@@ -112,6 +112,15 @@ describe('grouping facts', () => {
     expect(step(entry, input.grouping('registered', { deviceId: 'dev-2' }), '2025-06-03').entry).toMatchObject({ deviceId: 'dev-2', version: 3 });
   });
 
+  it('a grandfathered-device fact names the device of a white entry once, and changes no list', () => {
+    const white = given([input.observation('2025-01-01'), '2025-06-01']);
+    const { entry } = step(white, input.grouping('grandfathered-device', { deviceId: 'gf-1' }), '2025-06-02');
+    expect(entry).toMatchObject({ state: 'white', reason: 'grandfathered', deviceId: 'gf-1', version: 2 });
+    expect(refusal(step(entry, input.grouping('grandfathered-device', { deviceId: 'gf-2' }), '2025-06-03').events)).toContain('already on device gf-1');
+    const grey = given([input.observation('2025-04-01'), '2025-06-01']);
+    expect(refusal(step(grey, input.grouping('grandfathered-device'), '2025-06-02').events)).toContain('informational only');
+  });
+
   it('grandfathered → registered is a reason change', () => {
     const entry = given([input.observation('2025-01-01'), '2025-06-01'], [input.grouping('registered'), '2025-06-02']);
     expect(entry).toMatchObject({ state: 'white', reason: 'registered', version: 2 });

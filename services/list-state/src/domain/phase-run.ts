@@ -1,5 +1,5 @@
 import type { ListEntry } from './list-entry';
-import { computedBlockDate, inCohort, type ListPolicy } from './list-policy';
+import { almatyDateOf, computedBlockDate, inCohort, type ListPolicy } from './list-policy';
 
 /**
  * Pure rules of the daily phase run (issue 6): which grey entries get a block date scheduled, which are
@@ -14,8 +14,9 @@ export function runIdOf(today: string): string {
   return `run-${today}`;
 }
 
-/** The phase that takes an entry today: its cohort's phase, or `steady-state` after the phases. */
+/** The phase that takes an entry today, as `computedBlockDate` decides: steady state first, then the first started cohort. */
 export function phaseIdOf(policy: ListPolicy, entry: Pick<RunEntry, 'imei14' | 'firstSeenMs' | 'operators'>, today: string): string {
+  if (entry.firstSeenMs !== null && almatyDateOf(entry.firstSeenMs) >= policy.steadyStateFrom) return 'steady-state';
   for (const phase of policy.phases) if (phase.startDate <= today && inCohort(phase.cohort, entry)) return phase.id;
   return 'steady-state';
 }
