@@ -62,7 +62,9 @@ export async function startListStateHarness(start: number, options: ListStateHar
   const scheduler = options.recheck && { ...options.recheck, lag: new KafkaLagProbe(kafka), consumerGroupId: groupId, holder: 'harness', chunkSize: 2 };
   const app = listStateApp({
     db: store.db, producer, logger, topics: testTopics, policy: options.policy ?? defaultPolicy, clock: () => clock.now, edge, onBatch: (o) => void outcomes.push(o), scheduler,
+    readModel: { kafka, groupId: uniqueName('list-state.read-model') },
   });
+  await app.feed!.start();
   const consumers: RunningConsumer[] = [];
   const startConsumer = async (group = groupId): Promise<RunningConsumer> => {
     const consumer = await runConsumer({ kafka, service: 'list-state', groupId: group, handlers: app.consumer.handlers, producer, logger, ...app.consumer.options });
@@ -133,6 +135,7 @@ export async function startListStateHarness(start: number, options: ListStateHar
     async stop() {
       for (const client of clients) client.close();
       for (const consumer of consumers) await consumer.stop().catch(() => undefined);
+      await app.feed!.stop().catch(() => undefined);
       await server.stop(100);
       const closed = new Promise<void>((resolve) => http.server.close(() => resolve()));
       http.server.closeAllConnections();

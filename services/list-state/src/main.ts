@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     cacheCapacity: config.cacheCapacity,
     // Fault injection for the crash test only (see ListStateConfig.crashAfterStore).
     afterStore: config.crashAfterStore ? () => process.kill(process.pid, 'SIGKILL') : undefined,
+    readModel: { kafka: runtime.kafka, groupId: `${config.infrastructure.consumerGroupPrefix}read-model-${hostname()}-${process.pid}`, initialCapacity: config.cacheCapacity },
     scheduler: {
       lag: new KafkaLagProbe(runtime.kafka),
       grouping,
@@ -43,6 +44,8 @@ async function main(): Promise<void> {
     },
   });
   await retryTransient('sweep list-change outbox', () => app.store.sweep(), { logger: runtime.logger, maxMs: 5000 });
+  await app.feed!.start();
+  runtime.onStop({ name: 'read model feed', run: () => app.feed!.stop() });
   const consumer = await runtime.consume(config.consumerGroup, app.consumer.handlers, { ...app.consumer.options, fromBeginning: config.fromBeginning });
   // Another member may own a revoked partition now: forget what we knew about its IMEIs.
   consumer.consumer.on(consumer.consumer.events.GROUP_JOIN, () => app.cache.clear());

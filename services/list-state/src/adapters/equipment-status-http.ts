@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { once } from 'node:events';
 import { validateApplicationImei } from '@imei/imei-rules';
 import type { Logger } from '@imei/log';
-import type { ListEntry, ListStateName } from '../domain/list-entry';
+import type { ListStateName } from '../domain/list-entry';
+import type { CheckView } from './list-read-model';
 import type { EntryReader } from './entry-reader';
 
 /** TS 29.511 EquipmentStatus of each list. */
@@ -53,7 +54,7 @@ function problem(res: ServerResponse, status: number, title: string, detail: str
 }
 
 /** What a person checking a phone before buying it needs to know. */
-function publicAnswer(imei: string, entry: ListEntry | undefined): Record<string, unknown> {
+function publicAnswer(imei: string, entry: CheckView | undefined): Record<string, unknown> {
   if (!entry) return { imei, known: false, advice: 'Not seen on any network and not registered: ask the seller for proof of legal import, or register it with documents.' };
   const advice =
     entry.state === 'white'
@@ -89,9 +90,9 @@ export function equipmentStatusHandler(options: EquipmentStatusHttpOptions) {
             invalidParams: [{ param: 'pei', reason: 'expected imei-<15 digits> or imeisv-<16 digits>' }],
           });
         }
-        const entry = (await options.reader.entries([imei14])).get(imei14);
-        if (!entry) return problem(res, 404, 'Not Found', `equipment ${pei} is unknown`, { cause: 'ERROR_EQUIPMENT_UNKNOWN' });
-        return send(res, 200, { status: equipmentStatus[entry.state] });
+        const state = await options.reader.stateOf(imei14);
+        if (state === undefined) return problem(res, 404, 'Not Found', `equipment ${pei} is unknown`, { cause: 'ERROR_EQUIPMENT_UNKNOWN' });
+        return send(res, 200, { status: equipmentStatus[state] });
       }
       if (url.pathname === '/public/v1/imei-check') {
         if (!options.limiter.allow(req.socket.remoteAddress ?? 'unknown')) {
@@ -101,7 +102,7 @@ export function equipmentStatusHandler(options: EquipmentStatusHttpOptions) {
         const raw = url.searchParams.get('imei') ?? '';
         const valid = validateApplicationImei(raw);
         if (!valid.ok) return problem(res, 400, 'Bad Request', valid.message, { invalidParams: [{ param: 'imei', reason: valid.message }], code: valid.code });
-        const entry = (await options.reader.entries([valid.imei14])).get(valid.imei14);
+        const entry = (await options.reader.views([valid.imei14])).get(valid.imei14);
         return send(res, 200, publicAnswer(valid.imei, entry));
       }
       return problem(res, 404, 'Not Found', `no resource ${url.pathname}`);

@@ -1,5 +1,5 @@
 import { GroupingFact, ListReason, ListState } from '@imei/contracts';
-import type { ListReasonName, ListStateName } from '../domain/list-entry';
+import { stateOfReason, type ListReasonName, type ListStateName } from '../domain/list-entry';
 import type { GroupingFactName } from '../domain/list-input';
 
 const stateToProto: Record<ListStateName, ListState> = {
@@ -45,4 +45,12 @@ export function listReasonToProto(reason: ListReasonName): ListReason {
 /** The domain name of a grouping fact; undefined for UNSPECIFIED or an unknown number. */
 export function groupingFactName(fact: GroupingFact): GroupingFactName | undefined {
   return factFromProto[fact];
+}
+
+const reasonFromProto = new Map<ListReason, ListReasonName>(Object.entries(reasonToProto).map(([name, value]) => [value, name as ListReasonName]));
+
+/** The domain reason (and its list) of a proto reason; undefined for UNSPECIFIED or an unknown number. */
+export function listReasonOf(reason: ListReason): { state: ListStateName; reason: ListReasonName } | undefined {
+  const name = reasonFromProto.get(reason);
+  return name === undefined ? undefined : { state: stateOfReason(name), reason: name };
 }

@@ -1,3 +1,4 @@
+import type { Kafka } from 'kafkajs';
 import type { Db } from 'mongodb';
 import type { GroupingStatus, ListChange, ListCommand, Observation, TopicSpec } from '@imei/contracts';
 import type { EdgeOptions } from '@imei/grpc';
@@ -13,6 +14,7 @@ import { ListProcessor, type BatchOutcome } from './list-processor';
 import { listStateService } from './list-state-grpc';
 import { ListStatisticsStore } from './list-statistics-store';
 import { PackedImeiCache } from './packed-imei-cache';
+import { ReadModelFeed } from './read-model-feed';
 import type { LagProbe } from './lag-probe';
 import { PhaseRunStore } from './phase-run-store';
 import { PhaseScheduler } from './phase-scheduler';
@@ -37,6 +39,8 @@ export interface ListStateAppOptions {
   cacheCapacity?: number;
   afterStore?: () => void;
   onBatch?: (outcome: BatchOutcome) => void;
+  /** The checks' in-memory read model fed by the list changes; without it checks read the store. */
+  readModel?: { kafka: Kafka; groupId: string; initialCapacity?: number };
   /** The phase scheduler's I/O; without it no scheduler is built (tests of the consumer alone). */
   scheduler?: PhaseSchedulerWiring;
 }
@@ -69,7 +73,10 @@ export function listStateApp(options: ListStateAppOptions) {
     logger: options.logger,
   });
   const consumer = listConsumer(processor, options.topics, options.logger, { cache, onBatch: options.onBatch });
-  const reader = new EntryReader(store);
+  const feed = options.readModel
+    ? new ReadModelFeed({ ...options.readModel, producer: options.producer, logger: options.logger, listChanges: options.topics.listChanges })
+    : undefined;
+  const reader = new EntryReader(store, feed);
   const runs = new PhaseRunStore(options.db);
   const grpc = listStateService(
     { reader, store, statistics, runs, producer: options.producer, listCommandsTopic: options.topics.listCommands, clock: options.clock },
@@ -96,5 +103,5 @@ export function listStateApp(options: ListStateAppOptions) {
         onTick: (now) => statistics.snapshot(almatyDateOf(now), now),
       })
     : undefined;
-  return { store, statistics, cache, processor, consumer, reader, grpc, runs, scheduler };
+  return { store, statistics, cache, processor, consumer, reader, grpc, runs, scheduler, feed };
 }
