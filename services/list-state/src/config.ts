@@ -21,6 +21,8 @@ export interface ListStateConfig {
   consumerGroup: string;
   /** LIST_STATE_FROM_BEGINNING: a new group starts at the earliest offsets; default true. */
   fromBeginning: boolean;
+  /** LIST_STATE_EIR_SUPI_OBSERVES: an N5g-eir query carrying `supi` counts as a live sighting of the IMEI; default false. */
+  eirSupiObserves: boolean;
   /** LIST_STATE_DEVICE_GROUPING_ADDRESS: device-grouping's gRPC (re-check before a block); default 127.0.0.1:50052. */
   deviceGroupingAddress: string;
   /** LIST_STATE_INTAKE_ADDRESS: intake's gRPC (open applications in the re-check); default 127.0.0.1:50051. */
@@ -53,6 +55,7 @@ export function readConfig(env = new EnvReader()): ListStateConfig {
     cacheCapacity: env.int('LIST_STATE_CACHE_CAPACITY', 1 << 20, 16, 1 << 28),
     consumerGroup: env.string('LIST_STATE_CONSUMER_GROUP', 'entries'),
     fromBeginning: env.bool('LIST_STATE_FROM_BEGINNING', true),
+    eirSupiObserves: env.bool('LIST_STATE_EIR_SUPI_OBSERVES', false),
     deviceGroupingAddress: env.address('LIST_STATE_DEVICE_GROUPING_ADDRESS', '127.0.0.1:50052').address,
     intakeAddress: env.address('LIST_STATE_INTAKE_ADDRESS', '127.0.0.1:50051').address,
     serviceToken: env.string('LIST_STATE_SERVICE_TOKEN', devToken('service:list-state')),

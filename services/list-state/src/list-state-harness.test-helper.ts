@@ -4,6 +4,7 @@ import { createGrpcClient, devToken, startGrpcServer, TokenTable, type GrpcServe
 import { runConsumer, TopicProducer, type RunningConsumer } from '@imei/kafka';
 import { createLogger } from '@imei/log';
 import { createTestTopic, deleteTopics, testKafka, testStore, uniqueName, waitFor } from '@imei/testing';
+import { EirQueryObserver } from './adapters/eir-query-observer';
 import { RateLimiter, startEquipmentStatusHttp } from './adapters/equipment-status-http';
 import type { BatchOutcome } from './adapters/list-processor';
 import { listStateApp, type ListStateTopics } from './adapters/list-state-app';
@@ -73,7 +74,9 @@ export async function startListStateHarness(start: number, options: ListStateHar
   };
   const first = await startConsumer();
   const server: GrpcServer = await startGrpcServer({ address: '127.0.0.1:0', services: [app.grpc] });
-  const http = await startEquipmentStatusHttp({ host: '127.0.0.1', port: 0 }, { reader: app.reader, logger, limiter: new RateLimiter(5, () => clock.now) });
+  // The harness counts N5g-eir queries with a SUPI as sightings (LIST_STATE_EIR_SUPI_OBSERVES=1).
+  const eirObserver = new EirQueryObserver(producer, testTopics.listCommands, () => clock.now, logger, 50);
+  const http = await startEquipmentStatusHttp({ host: '127.0.0.1', port: 0 }, { reader: app.reader, logger, limiter: new RateLimiter(5, () => clock.now), eirObserver });
   const clients: ListStateServiceClient[] = [];
 
   const changes = async (imei14: string): Promise<ListChange[]> => {
@@ -136,6 +139,7 @@ export async function startListStateHarness(start: number, options: ListStateHar
       for (const client of clients) client.close();
       for (const consumer of consumers) await consumer.stop().catch(() => undefined);
       await app.feed!.stop().catch(() => undefined);
+      await eirObserver.stop();
       await server.stop(100);
       const closed = new Promise<void>((resolve) => http.server.close(() => resolve()));
       http.server.closeAllConnections();

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { topics } from '@imei/contracts';
 import { retryTransient } from '@imei/mongo';
 import { ServiceRuntime } from '@imei/runtime';
+import { EirQueryObserver } from './adapters/eir-query-observer';
 import { RateLimiter, startEquipmentStatusHttp } from './adapters/equipment-status-http';
 import { listStateApp } from './adapters/list-state-app';
 import { KafkaLagProbe } from './adapters/lag-probe';
@@ -49,11 +50,14 @@ async function main(): Promise<void> {
   const consumer = await runtime.consume(config.consumerGroup, app.consumer.handlers, { ...app.consumer.options, fromBeginning: config.fromBeginning });
   // Another member may own a revoked partition now: forget what we knew about its IMEIs.
   consumer.consumer.on(consumer.consumer.events.GROUP_JOIN, () => app.cache.clear());
+  const eirObserver = config.eirSupiObserves ? new EirQueryObserver(runtime.producer, topics.listCommands, Date.now, runtime.logger) : undefined;
   const http = await startEquipmentStatusHttp(config.httpAddress, {
     reader: app.reader,
     logger: runtime.logger,
     limiter: new RateLimiter(config.publicChecksPerMinute, Date.now),
+    eirObserver,
   });
+  if (eirObserver) runtime.onStop({ name: 'N5g-eir sightings', run: () => eirObserver.stop() });
   const scheduler = app.scheduler!;
   const tick = (): void =>
     void scheduler.tick().catch((error: unknown) => runtime.logger.warn({ err: error }, 'phase scheduler tick failed; retried on the next tick'));

@@ -41,6 +41,20 @@ describe('N5g-eir equipment status (TS 29.511)', () => {
   });
 });
 
+describe('N5g-eir query with a SUPI (LIST_STATE_EIR_SUPI_OBSERVES)', () => {
+  it('counts as a live sighting: an unknown IMEI becomes grey through the consumer; without a SUPI nothing is recorded', async () => {
+    const sighted = '35693803100011';
+    const unsighted = '35693803100012';
+    expect((await get(`/n5g-eir-eic/v1/equipment-status?pei=imei-${sighted}0&supi=imsi-401010000000009`)).status).toBe(404);
+    expect((await get(`/n5g-eir-eic/v1/equipment-status?pei=imei-${unsighted}0`)).status).toBe(404);
+    const entry = await h.entry(sighted);
+    expect(entry).toMatchObject({ state: 'grey', reason: 'unverified', version: 1, operators: [] });
+    expect(entry.recent[0]).toMatchObject({ actor: 'n5g-eir', cause: expect.stringMatching(/^eir-35693803100011-/) });
+    expect(await get(`/n5g-eir-eic/v1/equipment-status?pei=imei-${sighted}0`)).toMatchObject({ status: 200, body: { status: 'GREYLISTED' } });
+    expect((await h.app.reader.entries([unsighted])).size).toBe(0);
+  });
+});
+
 describe('public check', () => {
   it('answers a person, tells when the check digit is wrong, and is rate limited per address', async () => {
     const known = await get(`/public/v1/imei-check?imei=${canonicalImei(grey)}`);

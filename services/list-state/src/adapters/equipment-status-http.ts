@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { validateApplicationImei } from '@imei/imei-rules';
 import type { Logger } from '@imei/log';
 import type { ListStateName } from '../domain/list-entry';
+import type { EirQueryObserver } from './eir-query-observer';
 import type { CheckView } from './list-read-model';
 import type { EntryReader } from './entry-reader';
 
@@ -69,6 +70,8 @@ export interface EquipmentStatusHttpOptions {
   reader: EntryReader;
   logger: Logger;
   limiter: RateLimiter;
+  /** Set when N5g-eir queries carrying a SUPI count as sightings (LIST_STATE_EIR_SUPI_OBSERVES). */
+  eirObserver?: EirQueryObserver;
 }
 
 /**
@@ -90,6 +93,7 @@ export function equipmentStatusHandler(options: EquipmentStatusHttpOptions) {
             invalidParams: [{ param: 'pei', reason: 'expected imei-<15 digits> or imeisv-<16 digits>' }],
           });
         }
+        if (options.eirObserver && url.searchParams.has('supi')) options.eirObserver.seen(imei14);
         const state = await options.reader.stateOf(imei14);
         if (state === undefined) return problem(res, 404, 'Not Found', `equipment ${pei} is unknown`, { cause: 'ERROR_EQUIPMENT_UNKNOWN' });
         return send(res, 200, { status: equipmentStatus[state] });

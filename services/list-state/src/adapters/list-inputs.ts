@@ -90,6 +90,12 @@ export function commandInput(record: ConsumedRecord<ListCommand>): KeyedInput {
     case 'phaseBlock':
       input = { ...base, kind: 'phase-block', phaseId: command.phaseBlock.phaseId, runId: command.phaseBlock.runId, guard: phaseBlockGuard(command.phaseBlock.overrideOfficer, command.phaseBlock.overrideReason) };
       break;
+    case 'eirQuery': {
+      const seenAtMs = command.eirQuery.seenAt?.getTime();
+      if (seenAtMs === undefined) throw new PoisonRecordError('invalid', `${causeOf(record)}: eir_query.seen_at is missing`);
+      input = { ...base, kind: 'observation', seenAtMs, operatorId: '', malformed: !/^\d{14}$/.test(c.imei14) };
+      break;
+    }
     case undefined:
       throw new PoisonRecordError('invalid', `${causeOf(record)}: command is empty`);
     default: {

@@ -60,6 +60,14 @@ export interface PhaseBlock {
 }
 
 /**
+ * An N5g-eir equipment status query that carried a SUPI (optional by configuration): a live sighting
+ * of the IMEI, applied like a network observation. The SUPI itself is never carried or stored.
+ */
+export interface EirQuery {
+  seenAt: Date | undefined;
+}
+
+/**
  * Payload of topic imei.list-commands.v1, key imei14: officer calls and phase runs become keyed
  * commands so that every write to an entry happens in the consumer that owns its partition.
  */
@@ -73,6 +81,7 @@ export interface ListCommand {
     | { $case: "officerUnblock"; officerUnblock: OfficerUnblock }
     | { $case: "phaseSchedule"; phaseSchedule: PhaseSchedule }
     | { $case: "phaseBlock"; phaseBlock: PhaseBlock }
+    | { $case: "eirQuery"; eirQuery: EirQuery }
     | undefined;
 }
 
@@ -705,6 +714,79 @@ export const PhaseBlock: MessageFns<PhaseBlock> = {
   },
 };
 
+function createBaseEirQuery(): EirQuery {
+  return { seenAt: undefined };
+}
+
+export const EirQuery: MessageFns<EirQuery> = {
+  encode(message: EirQuery, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.seenAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.seenAt), writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EirQuery {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEirQuery();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.seenAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EirQuery {
+    return {
+      seenAt: isSet(object.seenAt)
+        ? fromJsonTimestamp(object.seenAt)
+        : isSet(object.seen_at)
+        ? fromJsonTimestamp(object.seen_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: EirQuery): unknown {
+    const obj: any = {};
+    if (message.seenAt !== undefined) {
+      obj.seenAt = message.seenAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EirQuery>, I>>(base?: I): EirQuery {
+    return EirQuery.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EirQuery>, I>>(object: I): EirQuery {
+    const message = createBaseEirQuery();
+    message.seenAt = object.seenAt ?? undefined;
+    return message;
+  },
+};
+
 function createBaseListCommand(): ListCommand {
   return { commandId: "", imei14: "", actor: "", issuedAt: undefined, command: undefined };
 }
@@ -735,6 +817,9 @@ export const ListCommand: MessageFns<ListCommand> = {
         break;
       case "phaseBlock":
         PhaseBlock.encode(message.command.phaseBlock, writer.uint32(106).fork()).join();
+        break;
+      case "eirQuery":
+        EirQuery.encode(message.command.eirQuery, writer.uint32(114).fork()).join();
         break;
     }
     return writer;
@@ -820,6 +905,14 @@ export const ListCommand: MessageFns<ListCommand> = {
             message.command = { $case: "phaseBlock", phaseBlock: PhaseBlock.decode(reader, reader.uint32()) };
             continue;
           }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.command = { $case: "eirQuery", eirQuery: EirQuery.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -862,6 +955,10 @@ export const ListCommand: MessageFns<ListCommand> = {
         ? { $case: "phaseBlock", phaseBlock: PhaseBlock.fromJSON(object.phaseBlock) }
         : isSet(object.phase_block)
         ? { $case: "phaseBlock", phaseBlock: PhaseBlock.fromJSON(object.phase_block) }
+        : isSet(object.eirQuery)
+        ? { $case: "eirQuery", eirQuery: EirQuery.fromJSON(object.eirQuery) }
+        : isSet(object.eir_query)
+        ? { $case: "eirQuery", eirQuery: EirQuery.fromJSON(object.eir_query) }
         : undefined,
     };
   },
@@ -888,6 +985,8 @@ export const ListCommand: MessageFns<ListCommand> = {
       obj.phaseSchedule = PhaseSchedule.toJSON(message.command.phaseSchedule);
     } else if (message.command?.$case === "phaseBlock") {
       obj.phaseBlock = PhaseBlock.toJSON(message.command.phaseBlock);
+    } else if (message.command?.$case === "eirQuery") {
+      obj.eirQuery = EirQuery.toJSON(message.command.eirQuery);
     }
     return obj;
   },
@@ -932,6 +1031,12 @@ export const ListCommand: MessageFns<ListCommand> = {
       case "phaseBlock": {
         if (object.command?.phaseBlock !== undefined && object.command?.phaseBlock !== null) {
           message.command = { $case: "phaseBlock", phaseBlock: PhaseBlock.fromPartial(object.command.phaseBlock) };
+        }
+        break;
+      }
+      case "eirQuery": {
+        if (object.command?.eirQuery !== undefined && object.command?.eirQuery !== null) {
+          message.command = { $case: "eirQuery", eirQuery: EirQuery.fromPartial(object.command.eirQuery) };
         }
         break;
       }
