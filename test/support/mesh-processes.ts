@@ -48,11 +48,13 @@ function exitOf(child: ChildProcess): Promise<number | null> {
 export async function startService(name: MeshServiceName, databasePrefix: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
   const grpc = `127.0.0.1:${await freePort()}`;
   const metrics = `127.0.0.1:${await freePort()}`;
+  // list-state also serves HTTP (N5g-eir, public check): a port of its own, never a running mesh's.
+  const http = name === 'list-state' ? { LIST_STATE_HTTP_ADDRESS: `127.0.0.1:${await freePort()}` } : {};
   const prefix = name.toUpperCase().replace(/-/g, '_');
   // Tracing is loaded first and stays off unless `env` sets OTEL_TRACES_EXPORTER (then OTEL_SERVICE_NAME = the service).
   const child = spawn(process.execPath, ['--require', '@imei/tracing/register', join(repoRoot, 'services', name, 'dist', 'main.js')], {
     cwd: repoRoot,
-    env: { ...process.env, OTEL_SERVICE_NAME: name, [`${prefix}_GRPC_ADDRESS`]: grpc, [`${prefix}_METRICS_ADDRESS`]: metrics, MONGODB_DATABASE: `${databasePrefix}_${name.replace(/-/g, '_')}`, KAFKA_GROUP_NAMESPACE: databasePrefix, LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, OTEL_SERVICE_NAME: name, [`${prefix}_GRPC_ADDRESS`]: grpc, [`${prefix}_METRICS_ADDRESS`]: metrics, MONGODB_DATABASE: `${databasePrefix}_${name.replace(/-/g, '_')}`, KAFKA_GROUP_NAMESPACE: databasePrefix, LOG_LEVEL: 'info', ...http, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
