@@ -38,6 +38,8 @@ export interface PartitionProgress {
   endOffset: number;
   lagRecords: number;
   lagSeconds: number;
+  /** Broker time of the first record the operator has not read yet (unset when it is up to date). */
+  oldestUnreadAt: Date | undefined;
 }
 
 export interface OperatorProgress {
@@ -45,9 +47,19 @@ export interface OperatorProgress {
   partitions: PartitionProgress[];
   lastActivity: Date | undefined;
   nearTombstoneRetention: boolean;
+  /** The operator's consumer group the partitions come from (its most advanced one, `op-<id>.`*). */
+  groupId: string;
+  /** Every consumer group of the operator on the block list. */
+  groups: string[];
+  /** True while the group has live members (then last_activity is now). */
+  active: boolean;
+  /** How long tombstones are kept on the block list; a lag near it means the operator must rebuild. */
+  tombstoneRetentionSeconds: number;
 }
 
 export interface ReconcileRequest {
+  /** Offsets to reconcile at (for example the operator's own committed offsets); default the current end. */
+  offsets: PartitionOffset[];
 }
 
 export interface Reconciliation {
@@ -228,7 +240,7 @@ export const GetOperatorProgressRequest: MessageFns<GetOperatorProgressRequest> 
 };
 
 function createBasePartitionProgress(): PartitionProgress {
-  return { partition: 0, committedOffset: 0, endOffset: 0, lagRecords: 0, lagSeconds: 0 };
+  return { partition: 0, committedOffset: 0, endOffset: 0, lagRecords: 0, lagSeconds: 0, oldestUnreadAt: undefined };
 }
 
 export const PartitionProgress: MessageFns<PartitionProgress> = {
@@ -247,6 +259,9 @@ export const PartitionProgress: MessageFns<PartitionProgress> = {
     }
     if (message.lagSeconds !== 0) {
       writer.uint32(41).double(message.lagSeconds);
+    }
+    if (message.oldestUnreadAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.oldestUnreadAt), writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -304,6 +319,14 @@ export const PartitionProgress: MessageFns<PartitionProgress> = {
             message.lagSeconds = reader.double();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.oldestUnreadAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -339,6 +362,11 @@ export const PartitionProgress: MessageFns<PartitionProgress> = {
         : isSet(object.lag_seconds)
         ? globalThis.Number(object.lag_seconds)
         : 0,
+      oldestUnreadAt: isSet(object.oldestUnreadAt)
+        ? fromJsonTimestamp(object.oldestUnreadAt)
+        : isSet(object.oldest_unread_at)
+        ? fromJsonTimestamp(object.oldest_unread_at)
+        : undefined,
     };
   },
 
@@ -359,6 +387,9 @@ export const PartitionProgress: MessageFns<PartitionProgress> = {
     if (message.lagSeconds !== 0) {
       obj.lagSeconds = floatToJson(message.lagSeconds);
     }
+    if (message.oldestUnreadAt !== undefined) {
+      obj.oldestUnreadAt = message.oldestUnreadAt.toISOString();
+    }
     return obj;
   },
 
@@ -372,12 +403,22 @@ export const PartitionProgress: MessageFns<PartitionProgress> = {
     message.endOffset = object.endOffset ?? 0;
     message.lagRecords = object.lagRecords ?? 0;
     message.lagSeconds = object.lagSeconds ?? 0;
+    message.oldestUnreadAt = object.oldestUnreadAt ?? undefined;
     return message;
   },
 };
 
 function createBaseOperatorProgress(): OperatorProgress {
-  return { operatorId: "", partitions: [], lastActivity: undefined, nearTombstoneRetention: false };
+  return {
+    operatorId: "",
+    partitions: [],
+    lastActivity: undefined,
+    nearTombstoneRetention: false,
+    groupId: "",
+    groups: [],
+    active: false,
+    tombstoneRetentionSeconds: 0,
+  };
 }
 
 export const OperatorProgress: MessageFns<OperatorProgress> = {
@@ -393,6 +434,18 @@ export const OperatorProgress: MessageFns<OperatorProgress> = {
     }
     if (message.nearTombstoneRetention !== false) {
       writer.uint32(32).bool(message.nearTombstoneRetention);
+    }
+    if (message.groupId !== "") {
+      writer.uint32(42).string(message.groupId);
+    }
+    for (const v of message.groups) {
+      writer.uint32(50).string(v!);
+    }
+    if (message.active !== false) {
+      writer.uint32(56).bool(message.active);
+    }
+    if (message.tombstoneRetentionSeconds !== 0) {
+      writer.uint32(65).double(message.tombstoneRetentionSeconds);
     }
     return writer;
   },
@@ -442,6 +495,38 @@ export const OperatorProgress: MessageFns<OperatorProgress> = {
             message.nearTombstoneRetention = reader.bool();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.groupId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.groups.push(reader.string());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.active = reader.bool();
+            continue;
+          }
+          case 8: {
+            if (tag !== 65) {
+              break;
+            }
+
+            message.tombstoneRetentionSeconds = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -474,6 +559,20 @@ export const OperatorProgress: MessageFns<OperatorProgress> = {
         : isSet(object.near_tombstone_retention)
         ? globalThis.Boolean(object.near_tombstone_retention)
         : false,
+      groupId: isSet(object.groupId)
+        ? globalThis.String(object.groupId)
+        : isSet(object.group_id)
+        ? globalThis.String(object.group_id)
+        : "",
+      groups: globalThis.Array.isArray(object?.groups)
+        ? object.groups.map((e: any) => globalThis.String(e))
+        : [],
+      active: isSet(object.active) ? globalThis.Boolean(object.active) : false,
+      tombstoneRetentionSeconds: isSet(object.tombstoneRetentionSeconds)
+        ? globalThis.Number(object.tombstoneRetentionSeconds)
+        : isSet(object.tombstone_retention_seconds)
+        ? globalThis.Number(object.tombstone_retention_seconds)
+        : 0,
     };
   },
 
@@ -491,6 +590,18 @@ export const OperatorProgress: MessageFns<OperatorProgress> = {
     if (message.nearTombstoneRetention !== false) {
       obj.nearTombstoneRetention = message.nearTombstoneRetention;
     }
+    if (message.groupId !== "") {
+      obj.groupId = message.groupId;
+    }
+    if (message.groups?.length) {
+      obj.groups = message.groups;
+    }
+    if (message.active !== false) {
+      obj.active = message.active;
+    }
+    if (message.tombstoneRetentionSeconds !== 0) {
+      obj.tombstoneRetentionSeconds = floatToJson(message.tombstoneRetentionSeconds);
+    }
     return obj;
   },
 
@@ -503,16 +614,23 @@ export const OperatorProgress: MessageFns<OperatorProgress> = {
     message.partitions = object.partitions?.map((e) => PartitionProgress.fromPartial(e)) || [];
     message.lastActivity = object.lastActivity ?? undefined;
     message.nearTombstoneRetention = object.nearTombstoneRetention ?? false;
+    message.groupId = object.groupId ?? "";
+    message.groups = object.groups?.map((e) => e) || [];
+    message.active = object.active ?? false;
+    message.tombstoneRetentionSeconds = object.tombstoneRetentionSeconds ?? 0;
     return message;
   },
 };
 
 function createBaseReconcileRequest(): ReconcileRequest {
-  return {};
+  return { offsets: [] };
 }
 
 export const ReconcileRequest: MessageFns<ReconcileRequest> = {
-  encode(_: ReconcileRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+  encode(message: ReconcileRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.offsets) {
+      PartitionOffset.encode(v!, writer.uint32(10).fork()).join();
+    }
     return writer;
   },
 
@@ -529,6 +647,14 @@ export const ReconcileRequest: MessageFns<ReconcileRequest> = {
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.offsets.push(PartitionOffset.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -541,20 +667,28 @@ export const ReconcileRequest: MessageFns<ReconcileRequest> = {
     }
   },
 
-  fromJSON(_: any): ReconcileRequest {
-    return {};
+  fromJSON(object: any): ReconcileRequest {
+    return {
+      offsets: globalThis.Array.isArray(object?.offsets)
+        ? object.offsets.map((e: any) => PartitionOffset.fromJSON(e))
+        : [],
+    };
   },
 
-  toJSON(_: ReconcileRequest): unknown {
+  toJSON(message: ReconcileRequest): unknown {
     const obj: any = {};
+    if (message.offsets?.length) {
+      obj.offsets = message.offsets.map((e) => PartitionOffset.toJSON(e));
+    }
     return obj;
   },
 
   create<I extends Exact<DeepPartial<ReconcileRequest>, I>>(base?: I): ReconcileRequest {
     return ReconcileRequest.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<ReconcileRequest>, I>>(_: I): ReconcileRequest {
+  fromPartial<I extends Exact<DeepPartial<ReconcileRequest>, I>>(object: I): ReconcileRequest {
     const message = createBaseReconcileRequest();
+    message.offsets = object.offsets?.map((e) => PartitionOffset.fromPartial(e)) || [];
     return message;
   },
 };
