@@ -1,4 +1,7 @@
 import { EnvReader, readInfrastructureConfig, type InfrastructureConfig } from '@imei/config';
+import { topics } from '@imei/contracts';
+
+const DAY_MS = 86_400_000;
 
 /** Everything operator-notifier reads from the environment, validated at start-up (this is the only module that reads it). */
 export interface OperatorNotifierConfig {
@@ -9,6 +12,11 @@ export interface OperatorNotifierConfig {
   tokensFile: string | undefined;
   /** OPERATOR_NOTIFIER_BLOCKLIST_GROUP: consumer group (after the service prefix) projecting list changes; default block-list. */
   blockListGroup: string;
+  /**
+   * OPERATOR_NOTIFIER_TOMBSTONE_RETENTION_DAYS: how long the block list keeps tombstones (must match the
+   * topic's delete.retention.ms); operators whose lag nears it are flagged. Default from the topic registry (30).
+   */
+  tombstoneRetentionMs: number;
   /**
    * OPERATOR_NOTIFIER_CRASH_AFTER_STORE: fault injection for the crash test only. When true the process
    * kills itself with SIGKILL right after storing a batch of block-list changes and before publishing
@@ -23,6 +31,7 @@ export function readConfig(env = new EnvReader()): OperatorNotifierConfig {
     grpcAddress: env.address('OPERATOR_NOTIFIER_GRPC_ADDRESS', '127.0.0.1:50054').address,
     tokensFile: env.optional('GRPC_TOKENS_FILE'),
     blockListGroup: env.string('OPERATOR_NOTIFIER_BLOCKLIST_GROUP', 'block-list'),
+    tombstoneRetentionMs: env.int('OPERATOR_NOTIFIER_TOMBSTONE_RETENTION_DAYS', Number(topics.blockList.config['delete.retention.ms']) / DAY_MS, 1, 3650) * DAY_MS,
     crashAfterStore: env.bool('OPERATOR_NOTIFIER_CRASH_AFTER_STORE', false),
   };
 }

@@ -22,12 +22,13 @@ async function main(): Promise<void> {
     clock: Date.now,
     edge: runtime.edge,
     readerGroupPrefix: `${config.infrastructure.consumerGroupPrefix}reader.`,
+    tombstoneRetentionMs: config.tombstoneRetentionMs,
     // Fault injection for the crash test only (see OperatorNotifierConfig.crashAfterStore).
     afterStore: config.crashAfterStore ? () => process.kill(process.pid, 'SIGKILL') : undefined,
   });
   await retryTransient('sweep block-list outbox', () => app.blockListStore.sweep(), { logger: runtime.logger, maxMs: 5000 });
   await runtime.consume(config.blockListGroup, app.blockListConsumer, { fromBeginning: true });
-  await runtime.serve(config.grpcAddress, []);
+  await runtime.serve(config.grpcAddress, [app.grpc]);
 }
 
 main().catch((error) => {

@@ -1,5 +1,5 @@
-import { ListChange, ListReason, ListState, topics, type TopicSpec } from '@imei/contracts';
-import { TokenTable } from '@imei/grpc';
+import { ListChange, ListReason, ListState, OperatorNotifierServiceClient, topics, type TopicSpec } from '@imei/contracts';
+import { createGrpcClient, devToken, startGrpcServer, TokenTable } from '@imei/grpc';
 import { runConsumer, TopicProducer, type RunningConsumer } from '@imei/kafka';
 import { createLogger } from '@imei/log';
 import { canonicalImei } from '@imei/imei-rules';
@@ -14,6 +14,9 @@ export interface NotifierHarness {
   clock: { now: number };
   outcomes: BlockListBatchOutcome[];
   groupId: string;
+  grpcAddress: string;
+  /** A gRPC client authenticated as a dev principal (`operator:kcell`, `officer:demo`, ...). */
+  client(principal: string): OperatorNotifierServiceClient;
   /** Publishes list changes as list-state would (key imei14). */
   listChange(imei14: string, version: number, state: ListState, extra?: Partial<ListChange>): ListChange;
   publish(changes: ListChange[]): Promise<void>;
@@ -46,6 +49,7 @@ export async function startNotifierHarness(start = Date.parse('2025-08-01T06:00:
   const app = notifierApp({
     db: store.db, kafka, producer, logger, topics: testTopics, clock: () => clock.now, edge,
     readerGroupPrefix: `${uniqueName('operator-notifier.test')}.reader.`,
+    tombstoneRetentionMs: 30 * 86_400_000,
     onBlockListBatch: (o) => void outcomes.push(o),
   });
   const groupId = uniqueName('operator-notifier.test');
@@ -56,6 +60,8 @@ export async function startNotifierHarness(start = Date.parse('2025-08-01T06:00:
     return consumer;
   };
   await startConsumer();
+  const server = await startGrpcServer({ address: '127.0.0.1:0', services: [app.grpc] });
+  const clients: OperatorNotifierServiceClient[] = [];
 
   const caughtUp = async (): Promise<void> => {
     const admin = kafka.admin();
@@ -77,6 +83,12 @@ export async function startNotifierHarness(start = Date.parse('2025-08-01T06:00:
     clock,
     outcomes,
     groupId,
+    grpcAddress: `127.0.0.1:${server.port}`,
+    client(principal) {
+      const client = createGrpcClient(OperatorNotifierServiceClient, `127.0.0.1:${server.port}`, { token: devToken(principal) });
+      clients.push(client);
+      return client;
+    },
     listChange(imei14, version, state, extra = {}) {
       return {
         imei14, imei: canonicalImei(imei14), state,
@@ -98,6 +110,8 @@ export async function startNotifierHarness(start = Date.parse('2025-08-01T06:00:
       for (const consumer of consumers.splice(0)) await consumer.stop().catch(() => undefined);
     },
     async stop() {
+      for (const client of clients) client.close();
+      await server.stop(100);
       for (const consumer of consumers.splice(0)) await consumer.stop().catch(() => undefined);
       await producer.disconnect();
       await store.drop();

@@ -6,6 +6,7 @@ import type { ConsumerRunnerOptions, TopicProducer } from '@imei/kafka';
 import type { Logger } from '@imei/log';
 import { BlockListProcessor, type BlockListBatchOutcome } from './block-list-processor';
 import { BlockListStore } from './block-list-store';
+import { operatorSyncService } from './operator-sync-grpc';
 
 export interface NotifierTopics {
   listChanges: TopicSpec<ListChange>;
@@ -23,6 +24,8 @@ export interface NotifierAppOptions {
   edge: EdgeOptions;
   /** Prefix of the throw-away consumer groups that read topic ranges (snapshots, progress); ends with `.`. */
   readerGroupPrefix: string;
+  /** How long the block list keeps tombstones (its delete.retention.ms); operators lagging near it are flagged. */
+  tombstoneRetentionMs: number;
   /** Fault injection (crash test only): runs after a batch of block-list changes is stored, before publishing. */
   afterStore?: () => void;
   onBlockListBatch?: (outcome: BlockListBatchOutcome) => void;
@@ -41,5 +44,9 @@ export function notifierApp(options: NotifierAppOptions) {
       },
     },
   ];
-  return { blockListStore, blockListProcessor, blockListConsumer };
+  const grpc = operatorSyncService(
+    { kafka: options.kafka, blockListTopic: options.topics.blockList, readerGroupPrefix: options.readerGroupPrefix, tombstoneRetentionMs: options.tombstoneRetentionMs, clock: options.clock },
+    options.edge,
+  );
+  return { blockListStore, blockListProcessor, blockListConsumer, grpc };
 }

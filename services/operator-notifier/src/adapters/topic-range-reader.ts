@@ -14,8 +14,8 @@ export interface TopicRangeOptions {
   from?: readonly PartitionOffset[];
   /** Where to stop per partition (exclusive), usually end offsets captured first. */
   to: readonly PartitionOffset[];
-  /** Receives the records of one partition in offset order, each below its `to` offset. */
-  onRecords: (partition: number, messages: KafkaMessage[]) => void | Promise<void>;
+  /** Receives the records of one partition in offset order, each below its `to` offset; 'done' ends that partition early. */
+  onRecords: (partition: number, messages: KafkaMessage[]) => void | 'done' | Promise<void | 'done'>;
   /** Max bytes per partition per fetch, default 4 MiB (a bulk read). */
   maxBytesPerPartition?: number;
   /** Stops the read (the promise rejects with the abort reason). */
@@ -65,13 +65,14 @@ export async function readTopicRange(kafka: Kafka, options: TopicRangeOptions): 
           const offset = Number(m.offset);
           return offset >= start && offset < end;
         });
+        let early = false;
         try {
-          if (messages.length > 0) await options.onRecords(batch.partition, messages);
+          if (messages.length > 0) early = (await options.onRecords(batch.partition, messages)) === 'done';
         } catch (error) {
           settle(error);
           return;
         }
-        if (batch.messages.length > 0 && Number(batch.lastOffset()) >= end - 1) {
+        if (early || (batch.messages.length > 0 && Number(batch.lastOffset()) >= end - 1)) {
           pending.delete(batch.partition);
           consumer.pause([{ topic: options.topic, partitions: [batch.partition] }]);
           if (pending.size === 0) settle();
