@@ -1,0 +1,328 @@
+/**
+ * npm run bench:list-state — list-state figures (a benchmark, not a timed test). Uses its OWN topics,
+ * consumer groups and database (never the shared imei.observations.v1):
+ *  1. observations/s into list state with 95% already-known IMEIs (target ≥ 50,000/s), measured as the
+ *     consumer draining records published beforehand;
+ *  2. new IMEIs/s through list-state versus FerretDB's own ceiling for the same writes (outbox upsert,
+ *     audit upsert, mark sent, in the same bulk shapes) — the ratio;
+ *  3. checks from a separate load process on loopback: gRPC batch (≥ 100,000 IMEIs/s), gRPC single
+ *     (≥ 10,000/s, p99 < 5 ms), N5g-eir HTTP (≥ 10,000 req/s, p99 < 5 ms), answered by the read model;
+ *  4. resident bytes per IMEI of the read model and of the consumer's known-IMEI cache at 10,000,000
+ *     IMEIs, and the read model filled to 100,000,000 IMEIs (typed arrays, not Map).
+ * Env: BENCH_OBSERVATIONS (1000000), BENCH_KNOWN (50000), BENCH_NEW (20000), BENCH_CHECK_IMEIS (1000000),
+ * BENCH_LOADS (grpc-batch,grpc-single,http), BENCH_CHECK_SECONDS (10), BENCH_LOAD_PROCESSES (2, for single checks), BENCH_MEMORY_IMEIS (10000000), BENCH_REACH_IMEIS (100000000; 0 skips).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { Agent, request } from 'node:http';
+import { join } from 'node:path';
+import { Client, credentials, Metadata } from '@grpc/grpc-js';
+import { ListStateServiceService, topics, type Observation } from '@imei/contracts';
+import { devToken, startGrpcServer, TokenTable } from '@imei/grpc';
+import { startOfAlmatyDay } from '@imei/imei-rules';
+import { runConsumer, TopicProducer } from '@imei/kafka';
+import { createLogger } from '@imei/log';
+import { createTestTopic, deleteTopics, repoRoot, testKafka, testStore, uniqueName, waitFor } from '@imei/testing';
+import { RateLimiter, startEquipmentStatusHttp } from '@imei/list-state/dist/adapters/equipment-status-http';
+import { ListReadModel } from '@imei/list-state/dist/adapters/list-read-model';
+import { listStateApp } from '@imei/list-state/dist/adapters/list-state-app';
+import { PackedImeiCache } from '@imei/list-state/dist/adapters/packed-imei-cache';
+import { parseListPolicy } from '@imei/list-state/dist/domain/list-policy';
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const OBSERVATIONS = env('BENCH_OBSERVATIONS', 1_000_000);
+const KNOWN = env('BENCH_KNOWN', 50_000);
+const NEW = env('BENCH_NEW', 20_000);
+const CHECK_IMEIS = env('BENCH_CHECK_IMEIS', 1_000_000);
+const CHECK_SECONDS = env('BENCH_CHECK_SECONDS', 10);
+const MEMORY_IMEIS = env('BENCH_MEMORY_IMEIS', 10_000_000);
+const REACH_IMEIS = env('BENCH_REACH_IMEIS', 100_000_000);
+const LOAD_PROCESSES = env('BENCH_LOAD_PROCESSES', 2);
+const fmt = (n: number) => Math.round(n).toLocaleString('en');
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const MB = 1024 * 1024;
+
+/** The bench policy: everything after the cutoff, no phase started (observations only make grey entries). */
+const policy = parseListPolicy({ cutoffDate: '2025-03-01', phases: [{ id: 'phase-1', startDate: '2030-01-01', blockDate: '2030-02-01', cohort: {} }] });
+const day = (d: string) => startOfAlmatyDay(d) + 12 * 3_600_000;
+const imeiOf = (i: number) => String(35000000000000 + i * 7919);
+
+/** Records per second of an action over `count` items. */
+async function timed(count: number, work: () => Promise<void>): Promise<{ seconds: number; perSecond: number }> {
+  const started = process.hrtime.bigint();
+  await work();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { seconds, perSecond: count / seconds };
+}
+
+async function observationFigures(): Promise<{ grpcPort: number; httpPort: number; stop: () => Promise<void> }> {
+  const kafka = testKafka();
+  const own = {
+    observations: await createTestTopic(topics.observations, kafka, 6),
+    groupingStatus: await createTestTopic(topics.groupingStatus, kafka, 6),
+    listCommands: await createTestTopic(topics.listCommands, kafka, 6),
+    listChanges: await createTestTopic(topics.listChanges, kafka, 6),
+  };
+  const producer = new TopicProducer(kafka, { ordered: false, acksAll: false });
+  await producer.connect();
+  const store = await testStore('list_state_bench');
+  const logger = createLogger('list-state-bench', 'error');
+  const edge = { authenticator: TokenTable.dev(), logger };
+  let consumed = 0;
+  let skipped = 0;
+  /** End time and running input count of every batch: drain rates are measured from the first batch to the last. */
+  const batches: Array<{ at: number; consumed: number }> = [];
+  const app = listStateApp({
+    db: store.db, producer, logger, topics: own, policy, clock: () => day('2025-06-10'), edge, cacheCapacity: 1 << 20,
+    onBatch: (o) => {
+      consumed += o.inputs;
+      skipped += o.skippedByCache;
+      batches.push({ at: performance.now(), consumed });
+    },
+    readModel: { kafka, groupId: uniqueName('list-state.bench-read-model'), initialCapacity: 1 << 21 },
+  });
+  const publish = async (imeis: readonly string[], seenAt: number): Promise<void> => {
+    const chunk = 5000;
+    const sends: Promise<unknown>[] = [];
+    for (let i = 0; i < imeis.length; i += chunk) {
+      sends.push(producer.send(own.observations, imeis.slice(i, i + chunk).map((imei14) => ({
+        key: imei14,
+        value: { imei14, imeiRaw: imei14, malformed: false, checkDigitInvalid: false, imsi: '', msisdn: '', operatorId: 'kcell', seenAt: new Date(seenAt), rat: 0, observationId: '' } satisfies Observation,
+      }))));
+      if (sends.length >= 8) await Promise.all(sends.splice(0));
+    }
+    await Promise.all(sends);
+  };
+  const consumer = await runConsumer({ kafka, service: 'list-state', groupId: uniqueName('list-state.bench'), handlers: app.consumer.handlers, producer, logger, ...app.consumer.options });
+  const drained = (target: number) => waitFor(`${target} observations consumed (have ${consumed})`, () => consumed >= target, 1_800_000, 20);
+  /**
+   * Resumes the paused topic and drains `count` records: records per second from the end of the first
+   * batch to the end of the last (a resumed kafkajs consumer may first sit out a fetch's max wait).
+   */
+  const drain = async (count: number): Promise<{ seconds: number; perSecond: number }> => {
+    const from = consumed;
+    const firstIndex = batches.length;
+    consumer.consumer.resume([{ topic: own.observations.name }]);
+    await drained(from + count);
+    const first = batches[firstIndex]!;
+    const last = batches[batches.length - 1]!;
+    const seconds = (last.at - first.at) / 1000;
+    return { seconds, perSecond: (last.consumed - first.consumed) / seconds };
+  };
+
+  // Known IMEIs: first seen 2025-06-01, seen again 2025-06-03 (a version and a last-seen update each).
+  const known = Array.from({ length: KNOWN }, (_, i) => imeiOf(i));
+  await publish(known, day('2025-06-01'));
+  await publish(known, day('2025-06-03'));
+  await drained(2 * KNOWN);
+  out(`setup: ${fmt(KNOWN)} known IMEIs stored (grey, seen 2025-06-01 and 2025-06-03)`);
+
+  // 1. 95% sightings of known IMEIs on a day in between (nothing new), 5% new IMEIs; published first, then drained.
+  const topic = own.observations.name;
+  consumer.consumer.pause([{ topic }]);
+  const mixed: string[] = [];
+  for (let i = 0; i < OBSERVATIONS; i++) mixed.push(i % 20 === 0 ? imeiOf(KNOWN + NEW + i) : known[(i * 7) % KNOWN]!);
+  await publish(mixed, day('2025-06-02'));
+  const skippedBefore = skipped;
+  const mixedRun = await drain(OBSERVATIONS);
+  out(`observations (95% known): ${fmt(OBSERVATIONS)}, drained at ${fmt(mixedRun.perSecond)} observations/s (target ≥ 50,000/s); ${fmt(skipped - skippedBefore)} answered by the known-IMEI cache without a store read`);
+
+  // 2. new IMEIs only, against the store's own ceiling for the same writes.
+  consumer.consumer.pause([{ topic }]);
+  const fresh = Array.from({ length: NEW }, (_, i) => imeiOf(KNOWN + i));
+  await publish(fresh, day('2025-06-04'));
+  const newRun = await drain(NEW);
+  const ceiling = await storeCeiling(store.db, NEW);
+  out(`new IMEIs through list-state: ${fmt(NEW)}, drained at ${fmt(newRun.perSecond)}/s; FerretDB alone, same writes: ${fmt(ceiling)}/s; ratio ${(newRun.perSecond / ceiling).toFixed(2)}`);
+
+  // 3. checks: the read model holds the stored entries (from the feed) plus CHECK_IMEIS filled directly.
+  await app.feed!.start();
+  await waitFor('read model caught up', () => app.feed!.ready, 120_000);
+  for (let i = 0; i < CHECK_IMEIS; i++) app.feed!.model.putPacked(40000000000000 + i * 31, i % 12, 0, 1);
+  out(`read model: ${fmt(app.feed!.model.size)} IMEIs`);
+  const server = await startGrpcServer({ address: '127.0.0.1:0', services: [app.grpc] });
+  const http = await startEquipmentStatusHttp({ host: '127.0.0.1', port: 0 }, { reader: app.reader, logger, limiter: new RateLimiter(60, Date.now) });
+  return {
+    grpcPort: server.port,
+    httpPort: http.port,
+    stop: async () => {
+      await server.stop(100);
+      http.server.closeAllConnections();
+      http.server.close();
+      await consumer.stop();
+      await app.feed!.stop();
+      await producer.disconnect();
+      await store.drop();
+      await deleteTopics(Object.values(own).map((t) => t.name), kafka);
+    },
+  };
+}
+
+/** New entries/s FerretDB takes alone in the shape list-state writes them (per batch of 500). */
+async function storeCeiling(db: import('mongodb').Db, count: number): Promise<number> {
+  const entries = db.collection<Record<string, unknown> & { _id: string }>('ceiling_entries');
+  const audit = db.collection<Record<string, unknown> & { _id: string }>('ceiling_audit');
+  const batch = 500;
+  const run = await timed(count, async () => {
+    for (let start = 0; start < count; start += batch) {
+      const ids = Array.from({ length: Math.min(batch, count - start) }, (_, i) => imeiOf(900_000 + start + i));
+      const record = { version: 1, from: null, to: 'grey', reason: 'unverified', cause: 'c', actor: 'operator:kcell', at: 0, note: 'first seen 2025-06-04' };
+      const state = { state: 'grey', reason: 'unverified', firstSeenMs: 0, lastSeenDay: 20000, operators: ['kcell'], malformed: false, deviceId: '', blockDate: null, blockedAtMs: null, cloneSuspected: false, recent: [record] };
+      const event = { topic: 't', key: 'k', value: Buffer.alloc(80), headers: { a: 'b' }, version: 1, cause: 'c' };
+      await entries.bulkWrite(ids.map((_id) => ({ updateOne: { filter: { _id, version: 0 }, update: { $set: { ...state, version: 1, outbox: [event], outboxPending: true, outboxWriteId: 'w' }, $setOnInsert: { outboxSentVersion: 0 } }, upsert: true } })), { ordered: true });
+      await audit.bulkWrite(ids.map((id) => ({ replaceOne: { filter: { _id: `${id}:1` }, replacement: { ...record, imei14: id }, upsert: true } })), { ordered: false });
+      await entries.bulkWrite(ids.map((_id) => ({ updateOne: { filter: { _id, version: 1 }, update: { $set: { outboxPending: false, outboxSentVersion: 1 } } } })), { ordered: false });
+    }
+  });
+  return run.perSecond;
+}
+
+interface LoadReport {
+  calls: number;
+  imeis: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+}
+
+/**
+ * Runs a load from `processes` separate processes at once (a grpc-js client process saturates a core
+ * before the server does); rates add up, the latency reported is the worst process's.
+ */
+async function load(kind: string, port: number, processes: number): Promise<LoadReport> {
+  const reports = await Promise.all(Array.from({ length: processes }, async () => {
+    const child = spawn(process.execPath, [__filename, 'load', kind, String(port), String(CHECK_SECONDS), String(CHECK_IMEIS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+    await once(child, 'exit');
+    return JSON.parse(text) as LoadReport;
+  }));
+  const seconds = Math.max(...reports.map((r) => r.seconds));
+  return {
+    calls: reports.reduce((n, r) => n + r.calls, 0),
+    imeis: reports.reduce((n, r) => n + r.imeis, 0),
+    seconds,
+    p50: Math.max(...reports.map((r) => r.p50)),
+    p99: Math.max(...reports.map((r) => r.p99)),
+  };
+}
+
+/** The load process: `concurrency` loops calling for `seconds`, latencies in ms. */
+async function loadProcess(kind: string, port: number, seconds: number, imeis: number): Promise<void> {
+  const pick = () => String(40000000000000 + Math.floor(Math.random() * imeis) * 31);
+  const latencies: number[] = [];
+  let imeisChecked = 0;
+  const end = Date.now() + seconds * 1000;
+  // A lean grpc-js client (no interceptor, no retry machinery, metadata built once): the load process
+  // should measure the server, not spend its core on per-call client plumbing.
+  const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure(), { 'grpc.enable_retries': 0 });
+  const metadata = new Metadata();
+  metadata.set('authorization', `Bearer ${devToken('operator:kcell')}`);
+  const unaryCall = <Req, Res>(method: { path: string; requestSerialize: (r: Req) => Buffer; responseDeserialize: (b: Buffer) => Res }, req: Req) =>
+    new Promise<Res>((resolve, reject) => {
+      client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, req, metadata, { deadline: Date.now() + 5000 }, (error, res) => (error ? reject(error) : resolve(res!)));
+    });
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const httpGet = (path: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path, agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  const one = async (): Promise<void> => {
+    const started = performance.now();
+    if (kind === 'grpc-batch') {
+      const batch = Array.from({ length: 1000 }, pick);
+      await unaryCall(ListStateServiceService.checkImeis, { imeis: batch });
+      imeisChecked += batch.length;
+    } else if (kind === 'grpc-single') {
+      await unaryCall(ListStateServiceService.checkImei, { imei: pick() });
+      imeisChecked++;
+    } else {
+      const status = await httpGet(`/n5g-eir-eic/v1/equipment-status?pei=imei-${pick()}0`);
+      if (status !== 200) throw new Error(`HTTP ${status}`);
+      imeisChecked++;
+    }
+    latencies.push(performance.now() - started);
+  };
+  const concurrency = kind === 'grpc-batch' ? 4 : 8;
+  // Warm-up (JIT, connections), not counted.
+  for (let i = 0; i < 200; i++) await one();
+  latencies.length = 0;
+  imeisChecked = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (Date.now() < end) await one();
+  }));
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!;
+  process.stdout.write(JSON.stringify({ calls: latencies.length, imeis: imeisChecked, seconds: elapsed, p50: q(0.5), p99: q(0.99) }));
+  client.close();
+  agent.destroy();
+}
+
+/** Resident bytes per IMEI of the read model and the known-IMEI cache, in a fresh process. */
+function memoryProcess(what: string, count: number): void {
+  const rss = () => process.memoryUsage().rss;
+  const base = rss();
+  const started = performance.now();
+  let bytes: number;
+  let size: number;
+  if (what === 'read-model') {
+    // Sized up front at the reach figure (no doubling copy); otherwise grown by doubling.
+    const model = new ListReadModel(count >= 50_000_000 ? 2 ** 28 : 1 << 16);
+    for (let i = 0; i < count; i++) model.putPacked(10000000000000 + i * 37, i % 12, 0, 1);
+    if (model.stateOf(String(10000000000000 + (count - 1) * 37)) === undefined) throw new Error('last IMEI not found');
+    bytes = model.bytes;
+    size = model.size;
+  } else {
+    const cache = new PackedImeiCache(1 << 16);
+    for (let i = 0; i < count; i++) cache.put(10000000000000 + i * 37, 20000, 20001, 1);
+    bytes = cache.bytes;
+    size = cache.size;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  process.stdout.write(JSON.stringify({ size, arrayBytes: bytes, rssDelta: rss() - base, seconds }));
+}
+
+async function memory(what: string, count: number): Promise<{ size: number; arrayBytes: number; rssDelta: number; seconds: number }> {
+  const child = spawn(process.execPath, ['--max-old-space-size=256', __filename, 'memory', what, String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let text = '';
+  child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+  await once(child, 'exit');
+  return JSON.parse(text) as { size: number; arrayBytes: number; rssDelta: number; seconds: number };
+}
+
+async function main(): Promise<void> {
+  const [mode, ...args] = process.argv.slice(2);
+  if (mode === 'load') return loadProcess(args[0]!, Number(args[1]), Number(args[2]), Number(args[3]));
+  if (mode === 'memory') return memoryProcess(args[0]!, Number(args[1]));
+
+  execFileSync('bash', [join(repoRoot, 'deploy/local/stack.sh'), 'up'], { stdio: 'inherit', cwd: repoRoot });
+  const bench = await observationFigures();
+  for (const kind of (process.env.BENCH_LOADS ?? 'grpc-batch,grpc-single,http').split(',')) {
+    const processes = kind === 'grpc-batch' ? 1 : LOAD_PROCESSES;
+    const r = await load(kind, kind === 'http' ? bench.httpPort : bench.grpcPort, processes);
+    const unit = kind === 'grpc-batch' ? 'IMEIs/s' : 'req/s';
+    out(`${kind} checks: ${fmt(r.imeis / r.seconds)} ${unit} (${fmt(r.calls)} calls in ${r.seconds.toFixed(1)} s from ${processes} load process${processes > 1 ? 'es' : ''}), p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms`);
+  }
+  await bench.stop();
+
+  for (const what of ['read-model', 'known-imei-cache']) {
+    const m = await memory(what, MEMORY_IMEIS);
+    out(`${what} at ${fmt(m.size)} IMEIs: ${(m.arrayBytes / m.size).toFixed(1)} array bytes/IMEI, ${(m.rssDelta / m.size).toFixed(1)} resident bytes/IMEI (RSS +${fmt(m.rssDelta / MB)} MB), filled in ${m.seconds.toFixed(1)} s`);
+  }
+  if (REACH_IMEIS > 0) {
+    const m = await memory('read-model', REACH_IMEIS);
+    out(`read-model reach: ${fmt(m.size)} IMEIs held, ${(m.arrayBytes / m.size).toFixed(1)} array bytes/IMEI, RSS +${fmt(m.rssDelta / MB)} MB, filled in ${m.seconds.toFixed(1)} s`);
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench:list-state failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
