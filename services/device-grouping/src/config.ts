@@ -24,11 +24,17 @@ export interface DeviceGroupingConfig {
   /** DEVICE_GROUPING_SUBSCRIBER_KEY: secret of the HMAC that pseudonymises IMSIs and MSISDNs in the index. */
   subscriberKey: string;
   /**
-   * DEVICE_GROUPING_CRASH_AFTER_STORE: fault injection for the crash test only. When true the process
-   * kills itself with SIGKILL right after storing a grouping change and before publishing its events.
-   * Default false; never set it in a deployment.
+   * DEVICE_GROUPING_CRASH_AFTER_STORE_OF: fault injection for the crash test only. When set, the process
+   * kills itself with SIGKILL right after storing a change of a device whose id starts with this value,
+   * before publishing its events (a prefix, so records of others on the shared topics do not trigger it).
+   * Default empty (off); never set it in a deployment.
    */
-  crashAfterStore: boolean;
+  crashAfterStoreOf: string;
+  /**
+   * DEVICE_GROUPING_GROUP_SUFFIX: appended to the consumer group names (`device-grouping.applications<suffix>`…),
+   * so a test or a second deployment can consume the same topics independently. Default empty.
+   */
+  groupSuffix: string;
 }
 
 export function readConfig(env = new EnvReader()): DeviceGroupingConfig {
@@ -51,7 +57,8 @@ export function readConfig(env = new EnvReader()): DeviceGroupingConfig {
     policy,
     indexRetentionMs: retentionDays * DAY_MS,
     subscriberKey: env.string('DEVICE_GROUPING_SUBSCRIBER_KEY', 'imei-registry-dev-subscriber-key'),
-    crashAfterStore: env.bool('DEVICE_GROUPING_CRASH_AFTER_STORE', false),
+    crashAfterStoreOf: env.string('DEVICE_GROUPING_CRASH_AFTER_STORE_OF', ''),
+    groupSuffix: env.string('DEVICE_GROUPING_GROUP_SUFFIX', ''),
   };
 }
 

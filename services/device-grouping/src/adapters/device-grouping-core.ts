@@ -19,7 +19,7 @@ export interface CoreOptions {
   subscriberKey: string;
   clock: () => number;
   topics?: GroupingTopics;
-  afterStore?: () => void;
+  afterStore?: (storedDeviceIds: readonly string[]) => void;
 }
 
 /** The adapters of device-grouping wired together (shared by main, tests and the benchmark). */

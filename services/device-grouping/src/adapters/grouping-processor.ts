@@ -25,8 +25,8 @@ export interface RunResult {
 }
 
 export interface GroupingProcessorOptions {
-  /** Fault injection (crash test): runs after the changes are stored, before they are published. */
-  afterStore?: () => void;
+  /** Fault injection (crash test): runs after changes are stored, before they are published, with the device ids stored. */
+  afterStore?: (storedDeviceIds: readonly string[]) => void;
 }
 
 type Dirty<T, E> = { before: Loaded<T> | undefined; events: E[]; cause: string; trace?: Context };
@@ -75,7 +75,7 @@ export class GroupingProcessor {
     // leaves the records pending, and the sweep or the replay projects them again.
     await this.repository.projectConflicts(conflicts);
     const devices = await this.repository.storeDevices(deviceWrites);
-    this.options.afterStore?.();
+    this.options.afterStore?.(devices.map((c) => c.id));
     await this.repository.publish({ imeis, devices }, replays);
     if (reload) await batch.reload(imeis.map((c) => c.id), devices.map((c) => c.id));
   }

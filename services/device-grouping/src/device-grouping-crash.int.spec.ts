@@ -1,0 +1,127 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { DeviceEvent, DeviceGroupingServiceClient, GroupingStatus, topics } from '@imei/contracts';
+import { call, createGrpcClient, devToken } from '@imei/grpc';
+import { TopicProducer } from '@imei/kafka';
+import { repoRoot, testKafka, testStore, uniqueName, waitFor } from '@imei/testing';
+import { approvedApplication, imeisOfOneModel, readToEnd } from './grouping-harness.test-helper';
+
+/** A free loopback port (bound then released). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+describe('device-grouping killed with SIGKILL between storing a grouping change and publishing it', () => {
+  const kafka = testKafka();
+  const producer = new TopicProducer(kafka);
+  const children: ChildProcess[] = [];
+  const suffix = uniqueName('.crash');
+  // Records of others may reach the shared topics meanwhile: only this test's device triggers the crash.
+  const devicePrefix = uniqueName('dev-crash');
+  let port: number;
+  let store: Awaited<ReturnType<typeof testStore>>;
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '--build', 'services/device-grouping'], { cwd: repoRoot, stdio: 'inherit' });
+    store = await testStore('grouping_crash');
+    port = await freePort();
+    await producer.connect();
+    // The service's groups start at the topics' current end: only this test's records concern it.
+    const admin = kafka.admin();
+    await admin.connect();
+    for (const [name, topic] of [['applications', topics.applications], ['list-changes', topics.listChanges], ['observations', topics.observations]] as const) {
+      const ends = await admin.fetchTopicOffsets(topic.name);
+      await admin.setOffsets({ groupId: `device-grouping.${name}${suffix}`, topic: topic.name, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+    }
+    await admin.disconnect();
+  });
+  afterAll(async () => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await producer.disconnect();
+    await store.drop();
+  });
+
+  async function start(crashAfterStore: boolean): Promise<ChildProcess> {
+    const child = spawn(process.execPath, [join(repoRoot, 'services/device-grouping/dist/main.js')], {
+      cwd: repoRoot,
+      stdio: ['ignore', process.env.DG_CRASH_DEBUG ? 'inherit' : 'ignore', 'inherit'],
+      env: {
+        ...process.env,
+        DEVICE_GROUPING_GRPC_ADDRESS: `127.0.0.1:${port}`,
+        DEVICE_GROUPING_GROUP_SUFFIX: suffix,
+        MONGODB_DATABASE: store.db.databaseName,
+        LOG_LEVEL: 'error',
+        KAFKAJS_NO_PARTITIONER_WARNING: '1',
+        DEVICE_GROUPING_CRASH_AFTER_STORE_OF: crashAfterStore ? devicePrefix : '',
+      },
+    });
+    children.push(child);
+    const probe = createGrpcClient(DeviceGroupingServiceClient, `127.0.0.1:${port}`, { token: devToken('officer:demo'), deadlineMs: 1000 });
+    try {
+      await waitFor('device-grouping serving', () =>
+        call(probe, 'getDevice', { deviceId: 'none' }).then(() => true, (error: { code?: number }) => error.code === 5), 60_000, 200);
+    } finally {
+      probe.close();
+    }
+    return child;
+  }
+
+  const killedBySelf = async (child: ChildProcess): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+    expect(child.signalCode).toBe('SIGKILL');
+  };
+
+  // A SIGKILLed member stays in its consumer groups until its session times out (30 s): each restart
+  // waits for that rebalance before it consumes.
+  jest.setTimeout(300_000);
+
+  it('publishes each device version and each IMEI status version exactly once after restarts', async () => {
+    const [a1, a2, a3] = imeisOfOneModel(3);
+    const registration = approvedApplication([a1!], { deviceId: `${devicePrefix}-1` });
+    const extension = approvedApplication([a2!], { deviceId: registration.deviceId });
+    const devices = store.db.collection<{ _id: string; version: number; outboxPending: boolean }>('devices');
+    const publish = (application: typeof registration) =>
+      producer.send(topics.applications, [{ key: application.deviceId, value: { application, status: application.status, occurredAt: application.decidedAt } }]);
+
+    // 1. The registration is stored, then the process dies before publishing.
+    let service = await start(true);
+    await publish(registration);
+    await killedBySelf(service);
+    expect(await devices.findOne({ _id: registration.deviceId })).toMatchObject({ version: 1, outboxPending: true });
+
+    // 2. Restart (still crashing after the next store): the sweep publishes version 1; the replayed
+    //    registration (its offset was never committed) finds its effect stored and adds nothing.
+    service = await start(true);
+    await waitFor('version 1 swept', async () => (await devices.findOne({ _id: registration.deviceId }))?.outboxPending === false, 60_000);
+    await publish(extension);
+    await killedBySelf(service);
+    expect(await devices.findOne({ _id: registration.deviceId })).toMatchObject({ version: 2, outboxPending: true });
+
+    // 3. Restart normally: version 2 is swept, both applications are replayed without effect.
+    service = await start(false);
+    await waitFor('version 2 swept', async () => (await devices.findOne({ _id: registration.deviceId }))?.outboxPending === false, 60_000);
+    const probe = createGrpcClient(DeviceGroupingServiceClient, `127.0.0.1:${port}`, { token: devToken('officer:demo') });
+    expect(await call(probe, 'getDevice', { deviceId: registration.deviceId })).toMatchObject({ imei14s: [a1, a2], version: 2 });
+    probe.close();
+    // A third application for the same device (same key, same partition) is processed after the
+    // replays of the first two: once it is stored, any duplicate they would publish is on the topic.
+    const marker = approvedApplication([a3!], { deviceId: registration.deviceId });
+    await publish(marker);
+    await waitFor('marker stored and published', async () => (await devices.findOne({ _id: registration.deviceId }))?.version === 3 && (await devices.findOne({ _id: registration.deviceId }))?.outboxPending === false, 90_000);
+
+    const versions = (await readToEnd(topics.deviceEvents.name, kafka)).map((m) => DeviceEvent.decode(m.value!)).filter((e) => e.deviceId === registration.deviceId).map((e) => [e.version, e.event?.$case]);
+    expect(versions).toEqual([[1, 'registered'], [2, 'imeiLinked'], [3, 'imeiLinked']]);
+    const statuses = (await readToEnd(topics.groupingStatus.name, kafka)).map((m) => GroupingStatus.decode(m.value!)).filter((s) => [a1, a2, a3].includes(s.imei14)).map((s) => [s.imei14, s.version]);
+    expect(statuses.sort()).toEqual([[a1, 1], [a2, 1], [a3, 1]]);
+    service.kill('SIGTERM');
+    await once(service, 'exit');
+  });
+});
