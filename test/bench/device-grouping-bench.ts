@@ -1,0 +1,163 @@
+/**
+ * npm run bench:device-grouping — device-grouping figures (a benchmark, not a timed test), against the
+ * compiled service on the local stack (its own database and consumer groups, started at the topics' end):
+ *  1. registration: BENCH_DEVICES (default 200,000) approved registrations (1–4 IMEIs) published as
+ *     ApplicationEvents on imei.applications.v1 → devices stored and DeviceEvents on
+ *     imei.device-events.v1: devices/s and p50/p99 end-to-end delay (application sent → DeviceEvent
+ *     record created). Published directly, not through intake's file CLI (see the closing note);
+ *  2. inference: BENCH_OBSERVATIONS (default 1,000,000) observations over a week on
+ *     imei.observations.v1 → observations/s until the service committed them all, and the precision
+ *     and recall of the pending siblings against the generated truth.
+ * Needs the stack up (npm run stack:up). BENCH_SKIP_INFERENCE=1 runs part 1 only.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { Kafka } from 'kafkajs';
+import { DeviceEvent, DeviceGroupingServiceClient, topics } from '@imei/contracts';
+import { call, createGrpcClient, devToken } from '@imei/grpc';
+import { TopicProducer } from '@imei/kafka';
+import { connectMongo } from '@imei/mongo';
+import { repoRoot, testKafka, waitFor } from '@imei/testing';
+import { benchDevices, observationPlan, prng, registrationOf } from './device-grouping-population';
+
+const DEVICES = Number(process.env.BENCH_DEVICES ?? 200_000);
+const OBSERVATIONS = Number(process.env.BENCH_OBSERVATIONS ?? 1_000_000);
+const fmt = (n: number) => Math.round(n).toLocaleString('en');
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+/** Commits the group's offsets at the topic's current end, so it consumes only what comes next. */
+async function startAtEnd(kafka: Kafka, groupId: string, topic: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic);
+  await admin.setOffsets({ groupId, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+  await admin.disconnect();
+}
+
+async function committedLag(kafka: Kafka, groupId: string, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const [ends, [committed]] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+  await admin.disconnect();
+  return ends.reduce((lag, p) => lag + Number(p.high) - Math.max(0, Number(committed!.partitions.find((c) => c.partition === p.partition)?.offset ?? 0)), 0);
+}
+
+async function startService(port: number, database: string, suffix: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(repoRoot, 'services/device-grouping/dist/main.js')], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, DEVICE_GROUPING_GRPC_ADDRESS: `127.0.0.1:${port}`, MONGODB_DATABASE: database, DEVICE_GROUPING_GROUP_SUFFIX: suffix, LOG_LEVEL: 'error', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+  });
+  const probe = createGrpcClient(DeviceGroupingServiceClient, `127.0.0.1:${port}`, { token: devToken('officer:demo'), deadlineMs: 1000 });
+  await waitFor('device-grouping serving', () => call(probe, 'getDevice', { deviceId: 'none' }).then(() => true, (e: { code?: number }) => e.code === 5), 60_000, 200);
+  probe.close();
+  return child;
+}
+
+const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+async function main(): Promise<void> {
+  const run = Date.now().toString(36);
+  const suffix = `.bench-${run}`;
+  const database = `imei_device_grouping_bench_${run}`;
+  const kafka = testKafka();
+  for (const [name, topic] of [['applications', topics.applications], ['list-changes', topics.listChanges], ['observations', topics.observations]] as const) {
+    await startAtEnd(kafka, `device-grouping.${name}${suffix}`, topic.name);
+  }
+  const service = await startService(await freePort(), database, suffix);
+  const producer = new TopicProducer(kafka, { ordered: false, acksAll: true });
+  await producer.connect();
+  const random = prng(42);
+  const prefix = `bench-${run}`;
+  const devices = benchDevices(prefix, DEVICES, random);
+  const imeis = devices.reduce((n, d) => n + d.imei14s.length, 0);
+
+  // 1. Registrations.
+  const readerGroup = `bench-reader-${run}`;
+  await startAtEnd(kafka, readerGroup, topics.deviceEvents.name);
+  const sentAt = new Map<string, number>();
+  const delays: number[] = [];
+  let lastEventAt = 0;
+  const reader = kafka.consumer({ groupId: readerGroup, maxBytesPerPartition: 4 * 1024 * 1024 });
+  await reader.connect();
+  await reader.subscribe({ topic: topics.deviceEvents.name });
+  await reader.run({
+    eachBatch: async ({ batch }) => {
+      for (const message of batch.messages) {
+        const key = message.key?.toString() ?? '';
+        const sent = sentAt.get(key);
+        if (sent === undefined) continue;
+        const event = DeviceEvent.decode(message.value!);
+        if (event.event?.$case !== 'registered') continue;
+        sentAt.delete(key);
+        const created = Number(message.timestamp);
+        delays.push(created - sent);
+        lastEventAt = Math.max(lastEventAt, created);
+      }
+    },
+  });
+  say(`registering ${fmt(DEVICES)} devices (${fmt(imeis)} IMEIs) as approved ApplicationEvents …`);
+  const started = Date.now();
+  const now = new Date();
+  const inFlight: Promise<unknown>[] = [];
+  for (let i = 0; i < devices.length; i += 1000) {
+    const chunk = devices.slice(i, i + 1000);
+    const at = Date.now();
+    for (const d of chunk) sentAt.set(d.deviceId, at);
+    inFlight.push(producer.send(topics.applications, chunk.map((d) => ({ key: d.deviceId, value: { application: registrationOf(d, now), status: 2, occurredAt: now } }))));
+    if (inFlight.length >= 8) await inFlight.shift();
+  }
+  await Promise.all(inFlight);
+  say(`published in ${((Date.now() - started) / 1000).toFixed(1)} s; waiting for the DeviceEvents …`);
+  await waitFor('every DeviceEvent', () => delays.length === DEVICES, 3_600_000, 500);
+  const seconds = (lastEventAt - started) / 1000;
+  delays.sort((a, b) => a - b);
+  say(`registration: ${fmt(DEVICES)} devices (${fmt(imeis)} IMEIs) in ${seconds.toFixed(1)} s = ${fmt(DEVICES / seconds)} devices/s, ${fmt(imeis / seconds)} IMEIs/s; end-to-end delay p50 ${fmt(percentile(delays, 50))} ms, p99 ${fmt(percentile(delays, 99))} ms, max ${fmt(delays.at(-1)!)} ms`);
+  await reader.disconnect();
+
+  // 2. Inference.
+  if (process.env.BENCH_SKIP_INFERENCE !== '1') {
+    const plan = observationPlan(devices, OBSERVATIONS, Date.now(), random);
+    say(`publishing ${fmt(plan.observations.length)} observations (${fmt(plan.truth.size)} true siblings sharing a subscriber) …`);
+    const group = `device-grouping.observations${suffix}`;
+    const t0 = Date.now();
+    const pending: Promise<unknown>[] = [];
+    for (let i = 0; i < plan.observations.length; i += 1000) {
+      pending.push(producer.send(topics.observations, plan.observations.slice(i, i + 1000).map((o) => ({ key: o.imei14, value: o }))));
+      if (pending.length >= 8) await pending.shift();
+    }
+    await Promise.all(pending);
+    say(`published in ${((Date.now() - t0) / 1000).toFixed(1)} s; waiting until device-grouping committed them …`);
+    await waitFor('observations consumed', async () => (await committedLag(kafka, group, topics.observations.name)) === 0, 3_600_000, 1000);
+    const obsSeconds = (Date.now() - t0) / 1000;
+    const mongo = await connectMongo({ uri: process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/', database });
+    const found = new Set<string>();
+    for (let i = 0; i < devices.length; i += 5000) {
+      const ids = devices.slice(i, i + 5000).map((d) => d.deviceId);
+      const docs = await mongo.db.collection<{ _id: string; device: { pendingSiblings: { imei14: string }[] } }>('devices').find({ _id: { $in: ids } }, { projection: { 'device.pendingSiblings': 1 } }).toArray();
+      for (const doc of docs) for (const p of doc.device.pendingSiblings) found.add(`${doc._id} ${p.imei14}`);
+    }
+    await mongo.close();
+    const correct = [...found].filter((f) => plan.truth.has(f)).length;
+    say(`inference: ${fmt(plan.observations.length)} observations in ${obsSeconds.toFixed(1)} s = ${fmt(plan.observations.length / obsSeconds)} observations/s; pending siblings ${fmt(found.size)}, precision ${(found.size === 0 ? 0 : correct / found.size).toFixed(4)}, recall ${(plan.truth.size === 0 ? 0 : correct / plan.truth.size).toFixed(4)}`);
+  }
+  await producer.disconnect();
+  service.kill('SIGTERM');
+  await once(service, 'exit');
+  say(`database ${database} kept for inspection (drop it when done)`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
