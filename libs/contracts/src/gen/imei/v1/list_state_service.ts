@@ -190,7 +190,9 @@ export interface PhaseRun {
   scheduled: number;
   /** Grey IMEIs due for a block when the run collected them. */
   candidates: number;
+  /** PhaseBlock commands sent after the re-check (the partition owner still refuses an entry that changed). */
   blocked: number;
+  /** Candidates the re-check spared, each with the reason (re-evaluated by the next run). */
   spared: number;
   guardRefusal: string;
   overrideOfficer: string;
