@@ -17,6 +17,12 @@ export interface OperatorNotifierConfig {
    * topic's delete.retention.ms); operators whose lag nears it are flagged. Default from the topic registry (30).
    */
   tombstoneRetentionMs: number;
+  /** OPERATOR_NOTIFIER_LEAD_DAYS: days before a block date at which subscribers are warned; default 14,3,1. */
+  leadDays: number[];
+  /** OPERATOR_NOTIFIER_SUBSCRIBER_RETENTION_DAYS: how long a subscriber's use of an IMEI is remembered; default 90. */
+  subscriberRetentionMs: number;
+  /** OPERATOR_NOTIFIER_NOTICE_INTERVAL_SECONDS: how often due notices are published; default 3600. */
+  noticeIntervalMs: number;
   /**
    * OPERATOR_NOTIFIER_CRASH_AFTER_STORE: fault injection for the crash test only. When true the process
    * kills itself with SIGKILL right after storing a batch of block-list changes and before publishing
@@ -32,6 +38,13 @@ export function readConfig(env = new EnvReader()): OperatorNotifierConfig {
     tokensFile: env.optional('GRPC_TOKENS_FILE'),
     blockListGroup: env.string('OPERATOR_NOTIFIER_BLOCKLIST_GROUP', 'block-list'),
     tombstoneRetentionMs: env.int('OPERATOR_NOTIFIER_TOMBSTONE_RETENTION_DAYS', Number(topics.blockList.config['delete.retention.ms']) / DAY_MS, 1, 3650) * DAY_MS,
+    leadDays: env.list('OPERATOR_NOTIFIER_LEAD_DAYS', ['14', '3', '1']).map((d) => {
+      const days = Number(d);
+      if (!Number.isInteger(days) || days < 1 || days > 365) throw new Error(`OPERATOR_NOTIFIER_LEAD_DAYS=${JSON.stringify(d)}: each lead time must be a whole number of days 1..365`);
+      return days;
+    }),
+    subscriberRetentionMs: env.int('OPERATOR_NOTIFIER_SUBSCRIBER_RETENTION_DAYS', 90, 1, 3650) * DAY_MS,
+    noticeIntervalMs: env.int('OPERATOR_NOTIFIER_NOTICE_INTERVAL_SECONDS', 3600, 1, 86_400) * 1000,
     crashAfterStore: env.bool('OPERATOR_NOTIFIER_CRASH_AFTER_STORE', false),
   };
 }

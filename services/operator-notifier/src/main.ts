@@ -23,11 +23,22 @@ async function main(): Promise<void> {
     edge: runtime.edge,
     readerGroupPrefix: `${config.infrastructure.consumerGroupPrefix}reader.`,
     tombstoneRetentionMs: config.tombstoneRetentionMs,
+    leadDays: config.leadDays,
+    subscriberRetentionMs: config.subscriberRetentionMs,
     // Fault injection for the crash test only (see OperatorNotifierConfig.crashAfterStore).
     afterStore: config.crashAfterStore ? () => process.kill(process.pid, 'SIGKILL') : undefined,
   });
   await retryTransient('sweep block-list outbox', () => app.blockListStore.sweep(), { logger: runtime.logger, maxMs: 5000 });
   await runtime.consume(config.blockListGroup, app.blockListConsumer, { fromBeginning: true });
+  await runtime.consume('subscriber-index', app.subscriberIndexConsumer, { fromBeginning: true });
+  let noticeRun = Promise.resolve();
+  const timer = setInterval(() => {
+    noticeRun = noticeRun
+      .then(() => app.notices.run(Date.now()))
+      .then((published) => void (published > 0 && runtime.logger.info({ published }, 'subscriber notices published')))
+      .catch((error) => runtime.logger.warn({ err: error }, 'notice run failed; retried at the next interval'));
+  }, config.noticeIntervalMs);
+  runtime.onStop({ name: 'notices', run: async () => { clearInterval(timer); await noticeRun; } });
   await runtime.serve(config.grpcAddress, [app.grpc]);
 }
 

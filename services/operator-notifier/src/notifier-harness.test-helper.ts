@@ -1,4 +1,4 @@
-import { ListChange, ListReason, ListState, OperatorNotifierServiceClient, topics, type TopicSpec } from '@imei/contracts';
+import { ListChange, ListReason, ListState, OperatorNotifierServiceClient, operatorNoticesTopic, topics, type Observation, type OperatorNotice, type TopicSpec } from '@imei/contracts';
 import { createGrpcClient, devToken, startGrpcServer, TokenTable } from '@imei/grpc';
 import { runConsumer, TopicProducer, type RunningConsumer } from '@imei/kafka';
 import { createLogger } from '@imei/log';
@@ -20,6 +20,12 @@ export interface NotifierHarness {
   /** Publishes list changes as list-state would (key imei14). */
   listChange(imei14: string, version: number, state: ListState, extra?: Partial<ListChange>): ListChange;
   publish(changes: ListChange[]): Promise<void>;
+  /** Publishes an observation of `imei14` by subscriber `msisdn` on `operatorId` at `seenAt`. */
+  observe(imei14: string, msisdn: string, operatorId: string, seenAt: number): Promise<void>;
+  /** The harness's notices topic of an operator. */
+  noticesTopicOf(operatorId: string): TopicSpec<OperatorNotice>;
+  /** Waits until the subscriber-index consumer has caught up. */
+  indexCaughtUp(): Promise<void>;
   /** The block list an operator holds after reading the topic from the beginning to its current end. */
   blockList(): Promise<BlockListSnapshot & { decoded(imei14: string): ReturnType<typeof decodeEntry> | undefined }>;
   /** Waits until the projection consumer has caught up with everything published so far. */
@@ -46,13 +52,22 @@ export async function startNotifierHarness(start = Date.parse('2025-08-01T06:00:
   const clock = { now: start };
   const outcomes: BlockListBatchOutcome[] = [];
   const edge = { authenticator: TokenTable.dev(), logger };
+  const noticesPrefix = uniqueName('test-notices');
+  const noticeTopics = new Set<string>();
+  const noticesTopicOf = (operatorId: string): TopicSpec<OperatorNotice> => {
+    const spec = { ...operatorNoticesTopic(operatorId), name: `${noticesPrefix}.${operatorId}` };
+    noticeTopics.add(spec.name);
+    return spec;
+  };
   const app = notifierApp({
     db: store.db, kafka, producer, logger, topics: testTopics, clock: () => clock.now, edge,
     readerGroupPrefix: `${uniqueName('operator-notifier.test')}.reader.`,
     tombstoneRetentionMs: 30 * 86_400_000,
+    noticesTopicOf,
     onBlockListBatch: (o) => void outcomes.push(o),
   });
   const groupId = uniqueName('operator-notifier.test');
+  const indexGroupId = uniqueName('operator-notifier.test-index');
   const consumers: RunningConsumer[] = [];
   const startConsumer = async (group = groupId): Promise<RunningConsumer> => {
     const consumer = await runConsumer({ kafka, service: 'operator-notifier', groupId: group, handlers: app.blockListConsumer, producer, logger });
@@ -60,16 +75,17 @@ export async function startNotifierHarness(start = Date.parse('2025-08-01T06:00:
     return consumer;
   };
   await startConsumer();
+  consumers.push(await runConsumer({ kafka, service: 'operator-notifier', groupId: indexGroupId, handlers: app.subscriberIndexConsumer, producer, logger }));
   const server = await startGrpcServer({ address: '127.0.0.1:0', services: [app.grpc] });
   const clients: OperatorNotifierServiceClient[] = [];
 
-  const caughtUp = async (): Promise<void> => {
+  const caughtUpOn = async (topic: string, group: string): Promise<void> => {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const ends = await admin.fetchTopicOffsets(testTopics.listChanges.name);
-      await waitFor('projection consumer caught up', async () => {
-        const [committed] = await admin.fetchOffsets({ groupId, topics: [testTopics.listChanges.name] });
+      const ends = await admin.fetchTopicOffsets(topic);
+      await waitFor(`${group} caught up on ${topic}`, async () => {
+        const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
         return ends.every((e) => Number(committed!.partitions.find((p) => p.partition === e.partition)?.offset ?? -1) >= Number(e.high) || Number(e.high) === 0);
       }, 60_000, 100);
     } finally {
@@ -104,7 +120,16 @@ export async function startNotifierHarness(start = Date.parse('2025-08-01T06:00:
       const snapshot = await readBlockListSnapshot(kafka, testTopics.blockList.name, uniqueName('test-snapshot'));
       return { ...snapshot, decoded: (id: string) => { const v = snapshot.entries.get(id); return v ? decodeEntry(v) : undefined; } };
     },
-    caughtUp,
+    caughtUp: () => caughtUpOn(testTopics.listChanges.name, groupId),
+    indexCaughtUp: () => caughtUpOn(testTopics.observations.name, indexGroupId),
+    noticesTopicOf,
+    async observe(imei14, msisdn, operatorId, seenAt) {
+      const value: Observation = {
+        imei14, imeiRaw: imei14, malformed: false, checkDigitInvalid: false, imsi: '401010000000001', msisdn,
+        operatorId, seenAt: new Date(seenAt), rat: 0, observationId: uniqueName('obs'),
+      };
+      await producer.send(testTopics.observations as TopicSpec<Observation>, [{ key: imei14, value }]);
+    },
     startConsumer,
     async stopConsumers() {
       for (const consumer of consumers.splice(0)) await consumer.stop().catch(() => undefined);
@@ -115,7 +140,7 @@ export async function startNotifierHarness(start = Date.parse('2025-08-01T06:00:
       for (const consumer of consumers.splice(0)) await consumer.stop().catch(() => undefined);
       await producer.disconnect();
       await store.drop();
-      await deleteTopics(Object.values(testTopics).map((t) => t.name), kafka);
+      await deleteTopics([...Object.values(testTopics).map((t) => t.name), ...noticeTopics], kafka).catch(() => undefined);
     },
   };
 }

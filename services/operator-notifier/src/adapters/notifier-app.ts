@@ -1,8 +1,11 @@
 import type { Kafka } from 'kafkajs';
 import type { Db } from 'mongodb';
-import type { BlockListEntry, ListChange, Observation, TopicSpec } from '@imei/contracts';
+import { operatorNoticesTopic, type BlockListEntry, type ListChange, type Observation, type OperatorNotice, type TopicSpec } from '@imei/contracts';
 import type { EdgeOptions } from '@imei/grpc';
-import type { ConsumerRunnerOptions, TopicProducer } from '@imei/kafka';
+import { ensureTopics, type ConsumerRunnerOptions, type TopicProducer } from '@imei/kafka';
+import { DEFAULT_LEAD_DAYS } from '../domain/subscriber-notices';
+import { NoticeScheduler } from './notice-scheduler';
+import { SubscriberIndexStore } from './subscriber-index-store';
 import type { Logger } from '@imei/log';
 import { BlockListProcessor, type BlockListBatchOutcome } from './block-list-processor';
 import { BlockListStore } from './block-list-store';
@@ -26,6 +29,12 @@ export interface NotifierAppOptions {
   readerGroupPrefix: string;
   /** How long the block list keeps tombstones (its delete.retention.ms); operators lagging near it are flagged. */
   tombstoneRetentionMs: number;
+  /** Lead times (days before a block date) of subscriber notices; default 14, 3, 1. */
+  leadDays?: readonly number[];
+  /** How long a subscriber's use of an IMEI is remembered; default 90 days. */
+  subscriberRetentionMs?: number;
+  /** Topic of an operator's notices; default the registry's `imei.operator.<id>.notices.v1`. */
+  noticesTopicOf?: (operatorId: string) => TopicSpec<OperatorNotice>;
   /** Fault injection (crash test only): runs after a batch of block-list changes is stored, before publishing. */
   afterStore?: () => void;
   onBlockListBatch?: (outcome: BlockListBatchOutcome) => void;
@@ -35,18 +44,30 @@ export interface NotifierAppOptions {
 export function notifierApp(options: NotifierAppOptions) {
   const blockListStore = new BlockListStore(options.db, options.producer, options.logger, options.topics.blockList);
   const blockListProcessor = new BlockListProcessor(blockListStore, { afterStore: options.afterStore });
+  const subscriberIndex = new SubscriberIndexStore(options.db, options.subscriberRetentionMs ?? 90 * 86_400_000, options.clock);
+  const notices = new NoticeScheduler({
+    db: options.db,
+    producer: options.producer,
+    index: subscriberIndex,
+    noticesTopicOf: options.noticesTopicOf ?? operatorNoticesTopic,
+    ensureTopic: (spec) => ensureTopics(options.kafka, [spec]),
+    leadDays: options.leadDays ?? DEFAULT_LEAD_DAYS,
+  });
+  /** One group over list changes: the block list first (its latency matters), then the notice schedule. */
   const blockListConsumer: ConsumerRunnerOptions['handlers'] = [
     {
       spec: options.topics.listChanges,
       handle: async (records) => {
         const outcome = await blockListProcessor.process(records);
         options.onBlockListBatch?.(outcome);
+        await notices.track(records);
       },
     },
   ];
+  const subscriberIndexConsumer: ConsumerRunnerOptions['handlers'] = [{ spec: options.topics.observations, handle: (records) => subscriberIndex.record(records) }];
   const grpc = operatorSyncService(
     { kafka: options.kafka, blockListTopic: options.topics.blockList, readerGroupPrefix: options.readerGroupPrefix, tombstoneRetentionMs: options.tombstoneRetentionMs, clock: options.clock },
     options.edge,
   );
-  return { blockListStore, blockListProcessor, blockListConsumer, grpc };
+  return { blockListStore, blockListProcessor, blockListConsumer, subscriberIndex, subscriberIndexConsumer, notices, grpc };
 }
