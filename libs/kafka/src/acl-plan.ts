@@ -51,6 +51,8 @@ export function serviceAcls(service: ServiceName): AclEntry[] {
       acls.push(allow(service, AclResourceTypes.TOPIC, operatorTopicPrefix, op, ResourcePatternTypes.PREFIXED));
     }
     acls.push(allow(service, AclResourceTypes.GROUP, 'op-', AclOperationTypes.DESCRIBE, ResourcePatternTypes.PREFIXED));
+    // It reads back what it produced on the operator-readable topics: reconciliation, snapshots, lag in seconds.
+    for (const topic of allTopics.filter((t) => t.operatorReadable)) acls.push(allow(service, AclResourceTypes.TOPIC, topic.name, AclOperationTypes.READ));
   }
   return acls;
 }

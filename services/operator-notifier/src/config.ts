@@ -17,6 +17,8 @@ export interface OperatorNotifierConfig {
    * topic's delete.retention.ms); operators whose lag nears it are flagged. Default from the topic registry (30).
    */
   tombstoneRetentionMs: number;
+  /** OPERATOR_NOTIFIER_FROM_BEGINNING: a new consumer group starts at the earliest offsets; default true. */
+  fromBeginning: boolean;
   /** OPERATOR_NOTIFIER_LEAD_DAYS: days before a block date at which subscribers are warned; default 14,3,1. */
   leadDays: number[];
   /** OPERATOR_NOTIFIER_SUBSCRIBER_RETENTION_DAYS: how long a subscriber's use of an IMEI is remembered; default 90. */
@@ -38,6 +40,7 @@ export function readConfig(env = new EnvReader()): OperatorNotifierConfig {
     tokensFile: env.optional('GRPC_TOKENS_FILE'),
     blockListGroup: env.string('OPERATOR_NOTIFIER_BLOCKLIST_GROUP', 'block-list'),
     tombstoneRetentionMs: env.int('OPERATOR_NOTIFIER_TOMBSTONE_RETENTION_DAYS', Number(topics.blockList.config['delete.retention.ms']) / DAY_MS, 1, 3650) * DAY_MS,
+    fromBeginning: env.bool('OPERATOR_NOTIFIER_FROM_BEGINNING', true),
     leadDays: env.list('OPERATOR_NOTIFIER_LEAD_DAYS', ['14', '3', '1']).map((d) => {
       const days = Number(d);
       if (!Number.isInteger(days) || days < 1 || days > 365) throw new Error(`OPERATOR_NOTIFIER_LEAD_DAYS=${JSON.stringify(d)}: each lead time must be a whole number of days 1..365`);

@@ -29,8 +29,8 @@ async function main(): Promise<void> {
     afterStore: config.crashAfterStore ? () => process.kill(process.pid, 'SIGKILL') : undefined,
   });
   await retryTransient('sweep block-list outbox', () => app.blockListStore.sweep(), { logger: runtime.logger, maxMs: 5000 });
-  await runtime.consume(config.blockListGroup, app.blockListConsumer, { fromBeginning: true });
-  await runtime.consume('subscriber-index', app.subscriberIndexConsumer, { fromBeginning: true });
+  await runtime.consume(config.blockListGroup, app.blockListConsumer, { fromBeginning: config.fromBeginning });
+  await runtime.consume('subscriber-index', app.subscriberIndexConsumer, { fromBeginning: config.fromBeginning });
   let noticeRun = Promise.resolve();
   const timer = setInterval(() => {
     noticeRun = noticeRun

@@ -51,6 +51,7 @@ export async function readTopicRange(kafka: Kafka, options: TopicRangeOptions): 
   const onAbort = (): void => settle(options.signal!.reason ?? new Error('read aborted'));
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const timer = setTimeout(() => settle(new Error(`reading ${options.topic} timed out; ${pending.size} partition(s) unfinished`)), options.timeoutMs ?? 600_000);
+  consumer.on(consumer.events.CRASH, (event) => settle(event.payload.error));
   try {
     await consumer.connect();
     await consumer.subscribe({ topic: options.topic, fromBeginning: true });
