@@ -18,7 +18,7 @@ import type { Kafka } from 'kafkajs';
 import { DeviceEvent, DeviceGroupingServiceClient, topics } from '@imei/contracts';
 import { call, createGrpcClient, devToken } from '@imei/grpc';
 import { TopicProducer } from '@imei/kafka';
-import { connectMongo } from '@imei/mongo';
+import { connectMongo, findByIds } from '@imei/mongo';
 import { repoRoot, testKafka, waitFor } from '@imei/testing';
 import { benchDevices, observationPlan, prng, registrationOf } from './device-grouping-population';
 
@@ -52,11 +52,11 @@ async function committedLag(kafka: Kafka, groupId: string, topic: string): Promi
   return ends.reduce((lag, p) => lag + Number(p.high) - Math.max(0, Number(committed!.partitions.find((c) => c.partition === p.partition)?.offset ?? 0)), 0);
 }
 
-async function startService(port: number, database: string, suffix: string): Promise<ChildProcess> {
+async function startService(port: number, database: string, namespace: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [join(repoRoot, 'services/device-grouping/dist/main.js')], {
     cwd: repoRoot,
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, DEVICE_GROUPING_GRPC_ADDRESS: `127.0.0.1:${port}`, MONGODB_DATABASE: database, DEVICE_GROUPING_GROUP_SUFFIX: suffix, LOG_LEVEL: 'error', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+    env: { ...process.env, DEVICE_GROUPING_GRPC_ADDRESS: `127.0.0.1:${port}`, MONGODB_DATABASE: database, KAFKA_GROUP_NAMESPACE: namespace, LOG_LEVEL: 'error', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
   });
   const probe = createGrpcClient(DeviceGroupingServiceClient, `127.0.0.1:${port}`, { token: devToken('officer:demo'), deadlineMs: 1000 });
   await waitFor('device-grouping serving', () => call(probe, 'getDevice', { deviceId: 'none' }).then(() => true, (e: { code?: number }) => e.code === 5), 60_000, 200);
@@ -68,13 +68,14 @@ const percentile = (sorted: readonly number[], p: number): number => sorted[Math
 
 async function main(): Promise<void> {
   const run = Date.now().toString(36);
-  const suffix = `.bench-${run}`;
+  // The service's consumer groups are device-grouping.<namespace>.<name>: its own, started at the topics' end.
+  const namespace = `bench-${run}`;
   const database = `imei_device_grouping_bench_${run}`;
   const kafka = testKafka();
   for (const [name, topic] of [['applications', topics.applications], ['list-changes', topics.listChanges], ['observations', topics.observations]] as const) {
-    await startAtEnd(kafka, `device-grouping.${name}${suffix}`, topic.name);
+    await startAtEnd(kafka, `device-grouping.${namespace}.${name}`, topic.name);
   }
-  const service = await startService(await freePort(), database, suffix);
+  const service = await startService(await freePort(), database, namespace);
   const producer = new TopicProducer(kafka, { ordered: false, acksAll: true });
   await producer.connect();
   const random = prng(42);
@@ -119,7 +120,8 @@ async function main(): Promise<void> {
   }
   await Promise.all(inFlight);
   say(`published in ${((Date.now() - started) / 1000).toFixed(1)} s; waiting for the DeviceEvents …`);
-  await waitFor('every DeviceEvent', () => delays.length === DEVICES, 3_600_000, 500);
+  const progress = setInterval(() => say(`  … ${fmt(delays.length)} DeviceEvents`), 10_000);
+  await waitFor('every DeviceEvent', () => delays.length === DEVICES, 3_600_000, 500).finally(() => clearInterval(progress));
   const seconds = (lastEventAt - started) / 1000;
   delays.sort((a, b) => a - b);
   say(`registration: ${fmt(DEVICES)} devices (${fmt(imeis)} IMEIs) in ${seconds.toFixed(1)} s = ${fmt(DEVICES / seconds)} devices/s, ${fmt(imeis / seconds)} IMEIs/s; end-to-end delay p50 ${fmt(percentile(delays, 50))} ms, p99 ${fmt(percentile(delays, 99))} ms, max ${fmt(delays.at(-1)!)} ms`);
@@ -129,7 +131,7 @@ async function main(): Promise<void> {
   if (process.env.BENCH_SKIP_INFERENCE !== '1') {
     const plan = observationPlan(devices, OBSERVATIONS, Date.now(), random);
     say(`publishing ${fmt(plan.observations.length)} observations (${fmt(plan.truth.size)} true siblings sharing a subscriber) …`);
-    const group = `device-grouping.observations${suffix}`;
+    const group = `device-grouping.${namespace}.observations`;
     const t0 = Date.now();
     const pending: Promise<unknown>[] = [];
     for (let i = 0; i < plan.observations.length; i += 1000) {
@@ -144,7 +146,7 @@ async function main(): Promise<void> {
     const found = new Set<string>();
     for (let i = 0; i < devices.length; i += 5000) {
       const ids = devices.slice(i, i + 5000).map((d) => d.deviceId);
-      const docs = await mongo.db.collection<{ _id: string; device: { pendingSiblings: { imei14: string }[] } }>('devices').find({ _id: { $in: ids } }, { projection: { 'device.pendingSiblings': 1 } }).toArray();
+      const docs = await findByIds(mongo.db.collection<{ _id: string; device: { pendingSiblings: { imei14: string }[] } }>('devices'), ids, { projection: { 'device.pendingSiblings': 1 } });
       for (const doc of docs) for (const p of doc.device.pendingSiblings) found.add(`${doc._id} ${p.imei14}`);
     }
     await mongo.close();

@@ -30,11 +30,6 @@ export interface DeviceGroupingConfig {
    * Default empty (off); never set it in a deployment.
    */
   crashAfterStoreOf: string;
-  /**
-   * DEVICE_GROUPING_GROUP_SUFFIX: appended to the consumer group names (`device-grouping.applications<suffix>`…),
-   * so a test or a second deployment can consume the same topics independently. Default empty.
-   */
-  groupSuffix: string;
 }
 
 export function readConfig(env = new EnvReader()): DeviceGroupingConfig {
@@ -58,7 +53,6 @@ export function readConfig(env = new EnvReader()): DeviceGroupingConfig {
     indexRetentionMs: retentionDays * DAY_MS,
     subscriberKey: env.string('DEVICE_GROUPING_SUBSCRIBER_KEY', 'imei-registry-dev-subscriber-key'),
     crashAfterStoreOf: env.string('DEVICE_GROUPING_CRASH_AFTER_STORE_OF', ''),
-    groupSuffix: env.string('DEVICE_GROUPING_GROUP_SUFFIX', ''),
   };
 }
 

@@ -23,7 +23,8 @@ describe('device-grouping killed with SIGKILL between storing a grouping change 
   const kafka = testKafka();
   const producer = new TopicProducer(kafka);
   const children: ChildProcess[] = [];
-  const suffix = uniqueName('.crash');
+  // Consumer groups of their own (device-grouping.<namespace>.<name>), started at the topics' end.
+  const namespace = uniqueName('crash');
   // Records of others may reach the shared topics meanwhile: only this test's device triggers the crash.
   const devicePrefix = uniqueName('dev-crash');
   let port: number;
@@ -39,7 +40,7 @@ describe('device-grouping killed with SIGKILL between storing a grouping change 
     await admin.connect();
     for (const [name, topic] of [['applications', topics.applications], ['list-changes', topics.listChanges], ['observations', topics.observations]] as const) {
       const ends = await admin.fetchTopicOffsets(topic.name);
-      await admin.setOffsets({ groupId: `device-grouping.${name}${suffix}`, topic: topic.name, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+      await admin.setOffsets({ groupId: `device-grouping.${namespace}.${name}`, topic: topic.name, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
     }
     await admin.disconnect();
   });
@@ -56,7 +57,7 @@ describe('device-grouping killed with SIGKILL between storing a grouping change 
       env: {
         ...process.env,
         DEVICE_GROUPING_GRPC_ADDRESS: `127.0.0.1:${port}`,
-        DEVICE_GROUPING_GROUP_SUFFIX: suffix,
+        KAFKA_GROUP_NAMESPACE: namespace,
         MONGODB_DATABASE: store.db.databaseName,
         LOG_LEVEL: 'error',
         KAFKAJS_NO_PARTITIONER_WARNING: '1',

@@ -29,9 +29,9 @@ async function main(): Promise<void> {
       : (deviceIds) => deviceIds.some((id) => id.startsWith(config.crashAfterStoreOf)) && process.kill(process.pid, 'SIGKILL'),
   });
   await retryTransient('sweep grouping outbox', () => core.repository.sweep(), { logger: runtime.logger, maxMs: 5000 });
-  await runtime.consume(`applications${config.groupSuffix}`, [{ spec: topics.applications, handle: applicationsHandler(core) }]);
-  await runtime.consume(`list-changes${config.groupSuffix}`, [{ spec: topics.listChanges, handle: listChangesHandler(core) }]);
-  await runtime.consume(`observations${config.groupSuffix}`, [{ spec: topics.observations, handle: observationsHandler(core) }]);
+  await runtime.consume('applications', [{ spec: topics.applications, handle: applicationsHandler(core) }]);
+  await runtime.consume('list-changes', [{ spec: topics.listChanges, handle: listChangesHandler(core) }]);
+  await runtime.consume('observations', [{ spec: topics.observations, handle: observationsHandler(core) }]);
   await runtime.serve(config.grpcAddress, [deviceGroupingService({ repository: core.repository, processor: core.processor, clock: Date.now }, runtime.edge)]);
 }
 

@@ -32,7 +32,7 @@ export interface GroupingProcessorOptions {
 type Dirty<T, E> = { before: Loaded<T> | undefined; events: E[]; cause: string; trace?: Context };
 
 /**
- * Runs grouping commands in batches against the store: loads the entities they touch with `_id $in`
+ * Runs grouping commands in batches against the store: loads the entities they touch by `_id`
  * reads, decides each command in order on the in-memory state, and stores one change per touched
  * entity (IMEI records first, then devices, so a device never names an IMEI whose record does not
  * name it), then publishes. A command touching an entity already changed in the batch first flushes

@@ -3,6 +3,7 @@ import type { Db, Filter } from 'mongodb';
 import { topics, type DeviceEvent, type GroupingStatus, type ListReason, type TopicSpec } from '@imei/contracts';
 import type { TopicProducer } from '@imei/kafka';
 import type { Logger } from '@imei/log';
+import { findByIds } from '@imei/mongo';
 import { Outbox, storedEvent, type EntityChange, type StoredChange, type StoredEvent } from '@imei/outbox';
 import type { DeviceState } from '../domain/device';
 import type { Conflict, DeviceEventOf } from '../domain/grouping-events';
@@ -88,26 +89,26 @@ export class GroupingRepository {
 
   async loadDevices(ids: readonly string[]): Promise<Map<string, Loaded<DeviceState>>> {
     if (ids.length === 0) return new Map();
-    const docs = await this.devices.find({ _id: { $in: [...ids] } }).toArray();
+    const docs = await findByIds(this.devices, ids);
     return new Map(docs.map((d) => [d._id, { state: deviceFrom(d), outbox: d.outbox, outboxPending: d.outboxPending, outboxSentVersion: d.outboxSentVersion }]));
   }
 
   async loadImeis(ids: readonly string[]): Promise<Map<string, Loaded<ImeiRecord>>> {
     if (ids.length === 0) return new Map();
-    const docs = await this.imeis.find({ _id: { $in: [...ids] } }).toArray();
+    const docs = await findByIds(this.imeis, ids);
     return new Map(docs.map((d) => [d._id, { state: imeiRecordFrom(d), outbox: d.outbox, outboxPending: d.outboxPending, outboxSentVersion: d.outboxSentVersion }]));
   }
 
   /** Just the links (device ids) of these IMEIs: inference needs no more. */
   async linkedDevices(ids: readonly string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
-    const docs = await this.imeis.find({ _id: { $in: [...ids] }, 'record.link': { $ne: null } }, { projection: { 'record.link.deviceId': 1 } }).toArray();
-    return new Map(docs.map((d) => [d._id, d.record.link!.deviceId]));
+    const docs = await findByIds(this.imeis, ids, { projection: { 'record.link.deviceId': 1 } });
+    return new Map(docs.filter((d) => d.record.link).map((d) => [d._id, d.record.link!.deviceId]));
   }
 
   async blackReasons(ids: readonly string[]): Promise<Map<string, ListReason>> {
     if (ids.length === 0) return new Map();
-    const docs = await this.blacks.find({ _id: { $in: [...ids] } }).toArray();
+    const docs = await findByIds(this.blacks, ids);
     return new Map(docs.map((d) => [d._id, d.reason]));
   }
 

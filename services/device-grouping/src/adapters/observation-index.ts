@@ -1,6 +1,7 @@
 import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import type { Observation } from '@imei/contracts';
 import { isImeiBody } from '@imei/imei-rules';
+import { findByIds } from '@imei/mongo';
 import { mergeSightings, type Sighting } from '../domain/clone-suspicion';
 import type { GroupingPolicy } from '../domain/grouping-policy';
 import type { SubscriberImeis } from '../domain/sibling-inference';
@@ -70,7 +71,7 @@ export class ObservationIndex {
     if (byImei.size === 0) return { imeis: [], index: new Map() };
     const oldest = now - this.retentionMs;
 
-    const stored = await this.activity.find({ _id: { $in: [...byImei.keys()] } }).toArray();
+    const stored = await findByIds(this.activity, byImei.keys());
     const storedById = new Map(stored.map((d) => [d._id, d]));
     const imeis: RecordedImei[] = [];
     const activityWrites: AnyBulkWriteOperation<ActivityDocument>[] = [];
@@ -103,7 +104,7 @@ export class ObservationIndex {
   async subscribersOf(imei14s: readonly string[], now: number): Promise<Map<string, Map<string, number>>> {
     if (imei14s.length === 0) return new Map();
     const oldest = now - this.retentionMs;
-    const docs = await this.activity.find({ _id: { $in: [...imei14s] } }, { projection: { subscribers: 1 } }).toArray();
+    const docs = await findByIds(this.activity, imei14s, { projection: { subscribers: 1 } });
     return new Map(docs.map((d) => [d._id, new Map(Object.entries(d.subscribers).filter(([, at]) => at >= oldest))]));
   }
 
@@ -111,7 +112,7 @@ export class ObservationIndex {
   async subscriberImeis(keys: readonly string[], now: number): Promise<Map<string, SubscriberImeis>> {
     if (keys.length === 0) return new Map();
     const oldest = now - this.retentionMs;
-    const docs = await this.subscribers.find({ _id: { $in: [...keys] } }).toArray();
+    const docs = await findByIds(this.subscribers, keys);
     const index = new Map<string, SubscriberImeis>();
     const prune: AnyBulkWriteOperation<SubscriberDocument>[] = [];
     for (const doc of docs) {

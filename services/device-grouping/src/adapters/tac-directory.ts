@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import { findByIds } from '@imei/mongo';
 import type { TacLookup, TacModel } from '../domain/tac-model';
 
 /** Collection `tac_models`: `_id` = 8-digit TAC (GSMA-style TAC data imported by the CLI). */
@@ -14,7 +15,7 @@ export interface TacDirectoryOptions {
 }
 
 /**
- * TAC data for the domain: `prefetch` the TACs a batch needs with one `_id $in` read, then `lookup` is
+ * TAC data for the domain: `prefetch` the TACs a batch needs by `_id`, then `lookup` is
  * a synchronous map read. Entries expire so a new import is seen within the TTL.
  */
 export class TacDirectory {
@@ -40,7 +41,7 @@ export class TacDirectory {
       return hit === undefined || now - hit.at > this.ttlMs;
     });
     if (missing.length === 0) return;
-    const docs = await this.db.collection<TacDocument>('tac_models').find({ _id: { $in: missing } }).toArray();
+    const docs = await findByIds(this.db.collection<TacDocument>('tac_models'), missing);
     const found = new Map(docs.map((d) => [d._id, d]));
     if (this.cache.size + missing.length > this.maxEntries) this.cache.clear();
     for (const tac of missing) {
