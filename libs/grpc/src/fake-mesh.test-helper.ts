@@ -1,6 +1,8 @@
 // Test-only fakes (excluded from the build): a server with tiny intake and operator-notifier
 // implementations written through `implement`, so the int specs exercise the real edge.
 import {
+  OperatorProgress,
+  Reconciliation,
   Application,
   ApplicationStatus,
   BlockListChunk,
@@ -77,10 +79,10 @@ export async function startFakeMesh(): Promise<FakeMesh> {
     {
       async getOperatorProgress(_request, ctx) {
         ctx.require('operator');
-        return { operatorId: ctx.identity.operatorId!, partitions: [], lastActivity: undefined, nearTombstoneRetention: false };
+        return OperatorProgress.fromPartial({ operatorId: ctx.identity.operatorId! });
       },
       async reconcile() {
-        return { offsets: [], count: 0, digest: '' };
+        return Reconciliation.fromPartial({});
       },
       async *streamBlockList(_request, ctx) {
         ctx.require('operator', 'service');
