@@ -11,6 +11,11 @@ bash deploy/local/bootstrap.sh
 export PATH="$root/node_modules/.bin:$PATH"
 tiers=("${@:-unit integration e2e}")
 read -r -a tiers <<< "${tiers[*]}"
+# Jest transforms with SWC, which does not type-check: the spec files are checked here.
+for spec_config in libs/*/tsconfig.spec.json services/*/tsconfig.spec.json; do
+  [ -f "$spec_config" ] || continue
+  tsc -p "$spec_config" || { echo "type errors in the tests of $(dirname "$spec_config")" >&2; exit 1; }
+done
 out=$(mktemp -d)
 status=0
 for tier in "${tiers[@]}"; do
