@@ -53,6 +53,10 @@ export function listConsumer(
       { spec: specs.groupingStatus, handle: handle(groupingInput) },
       { spec: specs.listCommands, handle: handle(commandInput) },
     ],
-    options: { partitionAssigners: [coPartitionAssigner], partitionsConsumedConcurrently: 6 },
+    // Batches stay small enough (~1,000 observations per partition) that a fetch round of new IMEIs
+    // finishes well within the session timeout even when FerretDB takes only a few hundred new
+    // entries per second: a round longer than the session gets the member evicted, its offsets never
+    // commit and the same records are replayed again and again (seen in the benchmark at 1 MiB).
+    options: { partitionAssigners: [coPartitionAssigner], partitionsConsumedConcurrently: 6, maxBytesPerPartition: 128 * 1024, sessionTimeoutMs: 60_000 },
   };
 }
