@@ -144,17 +144,27 @@ export class ListProcessor {
     for (const r of replayed) {
       for (const record of r.loaded.entry.recent) if (record.cause === r.cause) audit.push({ imei14: r.loaded.entry.imei14, record });
     }
-    await Promise.all([store.writeSeen(seenUpdates), store.writeAudit(audit)]);
-    await store.publish(stored);
-    for (const r of replayed) await store.republishIfPending(r.loaded, r.cause);
-
     const delta = new Map<string, number>();
     for (const work of works) {
       const before = work.loaded?.entry ?? null;
       if (work.versions.length > 0 || (before && before.operators.length !== work.entry.operators.length)) addCountDelta(delta, before, work.entry);
     }
-    await this.deps.devices.apply(deviceChanges(works, delta), delta);
-    await this.deps.statistics.add(partition, delta);
+    // Once the changes are stored, their publication, audit records, last-seen updates and counters are
+    // independent writes: in parallel, a batch costs the store's latency about three times, not six.
+    // (A crash in between replays the batch: stored changes are swept or re-published, audit records
+    // are rewritten under the same ids.)
+    await Promise.all([
+      store.writeSeen(seenUpdates),
+      store.writeAudit(audit),
+      (async () => {
+        await store.publish(stored);
+        for (const r of replayed) await store.republishIfPending(r.loaded, r.cause);
+      })(),
+      (async () => {
+        await this.deps.devices.apply(deviceChanges(works, delta), delta);
+        await this.deps.statistics.add(partition, delta);
+      })(),
+    ]);
     for (const work of works) cache?.remember(work.entry);
     outcome.changed = works.filter((w) => w.versions.length > 0).length;
     outcome.seenOnly = seenUpdates.length;
