@@ -99,7 +99,7 @@ export const topics = {
     partitions: 6,
     config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': String(DAY_MS) },
     producers: ['list-state'],
-    consumers: ['operator-notifier', 'device-grouping'],
+    consumers: ['operator-notifier', 'device-grouping', 'list-state'],
   }),
   blockList: topic<BlockListEntry>({
     name: 'imei.operator-blocklist.v1',
