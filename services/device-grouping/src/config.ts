@@ -30,6 +30,12 @@ export interface DeviceGroupingConfig {
    * Default empty (off); never set it in a deployment.
    */
   crashAfterStoreOf: string;
+  /**
+   * DEVICE_GROUPING_TOPIC_SUFFIX: appended to every topic name it reads and writes, so an isolated run
+   * (the crash test) does not share topics with a mesh on the same broker. Default empty; the broker
+   * must let its Kafka user (KAFKA_USERNAME) use those topics.
+   */
+  topicSuffix: string;
 }
 
 export function readConfig(env = new EnvReader()): DeviceGroupingConfig {
@@ -53,6 +59,7 @@ export function readConfig(env = new EnvReader()): DeviceGroupingConfig {
     indexRetentionMs: retentionDays * DAY_MS,
     subscriberKey: env.string('DEVICE_GROUPING_SUBSCRIBER_KEY', 'imei-registry-dev-subscriber-key'),
     crashAfterStoreOf: env.string('DEVICE_GROUPING_CRASH_AFTER_STORE_OF', ''),
+    topicSuffix: env.string('DEVICE_GROUPING_TOPIC_SUFFIX', ''),
   };
 }
 

@@ -2,10 +2,10 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { DeviceEvent, DeviceGroupingServiceClient, GroupingStatus, topics } from '@imei/contracts';
+import { DeviceEvent, DeviceGroupingServiceClient, GroupingStatus, topics, type TopicSpec } from '@imei/contracts';
 import { call, createGrpcClient, devToken } from '@imei/grpc';
-import { TopicProducer } from '@imei/kafka';
-import { repoRoot, testKafka, testStore, uniqueName, waitFor } from '@imei/testing';
+import { ensureTopics, TopicProducer } from '@imei/kafka';
+import { deleteTopics, repoRoot, testKafka, testStore, uniqueName, waitFor } from '@imei/testing';
 import { approvedApplication, imeisOfOneModel, readToEnd } from './grouping-harness.test-helper';
 
 /** A free loopback port (bound then released). */
@@ -23,9 +23,13 @@ describe('device-grouping killed with SIGKILL between storing a grouping change 
   const kafka = testKafka();
   const producer = new TopicProducer(kafka);
   const children: ChildProcess[] = [];
-  // Consumer groups of their own (device-grouping.<namespace>.<name>), started at the topics' end.
+  // Topics of its own (a mesh on the same broker would otherwise publish the same events too) and
+  // consumer groups of its own (device-grouping.<namespace>.<name>).
   const namespace = uniqueName('crash');
-  // Records of others may reach the shared topics meanwhile: only this test's device triggers the crash.
+  const topicSuffix = `.${namespace}`;
+  const own = <T>(spec: TopicSpec<T>): TopicSpec<T> => ({ ...spec, name: `${spec.name}${topicSuffix}` });
+  const ownTopics = () => [topics.applications, topics.listChanges, topics.observations, topics.deviceEvents, topics.groupingStatus].map((t) => own<unknown>(t as TopicSpec<unknown>));
+  // Only this test's device triggers the crash.
   const devicePrefix = uniqueName('dev-crash');
   let port: number;
   let store: Awaited<ReturnType<typeof testStore>>;
@@ -35,19 +39,13 @@ describe('device-grouping killed with SIGKILL between storing a grouping change 
     store = await testStore('grouping_crash');
     port = await freePort();
     await producer.connect();
-    // The service's groups start at the topics' current end: only this test's records concern it.
-    const admin = kafka.admin();
-    await admin.connect();
-    for (const [name, topic] of [['applications', topics.applications], ['list-changes', topics.listChanges], ['observations', topics.observations]] as const) {
-      const ends = await admin.fetchTopicOffsets(topic.name);
-      await admin.setOffsets({ groupId: `device-grouping.${namespace}.${name}`, topic: topic.name, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
-    }
-    await admin.disconnect();
+    await ensureTopics(kafka, ownTopics());
   });
   afterAll(async () => {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await producer.disconnect();
     await store.drop();
+    await deleteTopics(ownTopics().map((t) => t.name), kafka);
   });
 
   async function start(crashAfterStore: boolean): Promise<ChildProcess> {
@@ -58,6 +56,10 @@ describe('device-grouping killed with SIGKILL between storing a grouping change 
         ...process.env,
         DEVICE_GROUPING_GRPC_ADDRESS: `127.0.0.1:${port}`,
         KAFKA_GROUP_NAMESPACE: namespace,
+        DEVICE_GROUPING_TOPIC_SUFFIX: topicSuffix,
+        // The service's own Kafka user may use only the registry's topics: the isolated copies need the admin.
+        KAFKA_USERNAME: 'admin',
+        KAFKA_PASSWORD: process.env.KAFKA_ADMIN_PASSWORD ?? 'admin-dev-secret',
         MONGODB_DATABASE: store.db.databaseName,
         LOG_LEVEL: 'error',
         KAFKAJS_NO_PARTITIONER_WARNING: '1',
@@ -90,7 +92,7 @@ describe('device-grouping killed with SIGKILL between storing a grouping change 
     const extension = approvedApplication([a2!], { deviceId: registration.deviceId });
     const devices = store.db.collection<{ _id: string; version: number; outboxPending: boolean }>('devices');
     const publish = (application: typeof registration) =>
-      producer.send(topics.applications, [{ key: application.deviceId, value: { application, status: application.status, occurredAt: application.decidedAt } }]);
+      producer.send(own(topics.applications), [{ key: application.deviceId, value: { application, status: application.status, occurredAt: application.decidedAt } }]);
 
     // 1. The registration is stored, then the process dies before publishing.
     let service = await start(true);
@@ -118,9 +120,9 @@ describe('device-grouping killed with SIGKILL between storing a grouping change 
     await publish(marker);
     await waitFor('marker stored and published', async () => (await devices.findOne({ _id: registration.deviceId }))?.version === 3 && (await devices.findOne({ _id: registration.deviceId }))?.outboxPending === false, 90_000);
 
-    const versions = (await readToEnd(topics.deviceEvents.name, kafka)).map((m) => DeviceEvent.decode(m.value!)).filter((e) => e.deviceId === registration.deviceId).map((e) => [e.version, e.event?.$case]);
+    const versions = (await readToEnd(own(topics.deviceEvents).name, kafka)).map((m) => DeviceEvent.decode(m.value!)).filter((e) => e.deviceId === registration.deviceId).map((e) => [e.version, e.event?.$case]);
     expect(versions).toEqual([[1, 'registered'], [2, 'imeiLinked'], [3, 'imeiLinked']]);
-    const statuses = (await readToEnd(topics.groupingStatus.name, kafka)).map((m) => GroupingStatus.decode(m.value!)).filter((s) => [a1, a2, a3].includes(s.imei14)).map((s) => [s.imei14, s.version]);
+    const statuses = (await readToEnd(own(topics.groupingStatus).name, kafka)).map((m) => GroupingStatus.decode(m.value!)).filter((s) => [a1, a2, a3].includes(s.imei14)).map((s) => [s.imei14, s.version]);
     expect(statuses.sort()).toEqual([[a1, 1], [a2, 1], [a3, 1]]);
     service.kill('SIGTERM');
     await once(service, 'exit');

@@ -1,4 +1,4 @@
-import { topics } from '@imei/contracts';
+import { topics, type TopicSpec } from '@imei/contracts';
 import { retryTransient } from '@imei/mongo';
 import { ServiceRuntime } from '@imei/runtime';
 import { createCore } from './adapters/device-grouping-core';
@@ -9,9 +9,17 @@ import { readConfig } from './config';
 /** device-grouping: wiring only (config → runtime → adapters → serve). */
 async function main(): Promise<void> {
   const config = readConfig();
+  const topic = <T>(spec: TopicSpec<T>): TopicSpec<T> => (config.topicSuffix === '' ? spec : { ...spec, name: `${spec.name}${config.topicSuffix}` });
+  const own = {
+    applications: topic(topics.applications),
+    listChanges: topic(topics.listChanges),
+    observations: topic(topics.observations),
+    deviceEvents: topic(topics.deviceEvents),
+    groupingStatus: topic(topics.groupingStatus),
+  };
   const runtime = await ServiceRuntime.start({
     service: 'device-grouping',
-    topics: [topics.observations, topics.applications, topics.listChanges, topics.deviceEvents, topics.groupingStatus, topics.deadLetters],
+    topics: [...Object.values(own), topics.deadLetters],
     tokensFile: config.tokensFile,
     infrastructure: config.infrastructure,
   });
@@ -23,15 +31,16 @@ async function main(): Promise<void> {
     indexRetentionMs: config.indexRetentionMs,
     subscriberKey: config.subscriberKey,
     clock: Date.now,
+    topics: { deviceEvents: own.deviceEvents, groupingStatus: own.groupingStatus },
     // Fault injection for the crash test only (see DeviceGroupingConfig.crashAfterStoreOf).
     afterStore: config.crashAfterStoreOf === ''
       ? undefined
       : (deviceIds) => deviceIds.some((id) => id.startsWith(config.crashAfterStoreOf)) && process.kill(process.pid, 'SIGKILL'),
   });
   await retryTransient('sweep grouping outbox', () => core.repository.sweep(), { logger: runtime.logger, maxMs: 5000 });
-  await runtime.consume('applications', [{ spec: topics.applications, handle: applicationsHandler(core) }]);
-  await runtime.consume('list-changes', [{ spec: topics.listChanges, handle: listChangesHandler(core) }]);
-  await runtime.consume('observations', [{ spec: topics.observations, handle: observationsHandler(core) }]);
+  await runtime.consume('applications', [{ spec: own.applications, handle: applicationsHandler(core) }]);
+  await runtime.consume('list-changes', [{ spec: own.listChanges, handle: listChangesHandler(core) }]);
+  await runtime.consume('observations', [{ spec: own.observations, handle: observationsHandler(core) }]);
   await runtime.serve(config.grpcAddress, [deviceGroupingService({ repository: core.repository, processor: core.processor, clock: Date.now }, runtime.edge)]);
 }
 
