@@ -1,6 +1,7 @@
 /**
  * npm run bench:device-grouping — device-grouping figures (a benchmark, not a timed test), against the
- * compiled service on the local stack (its own database and consumer groups, started at the topics' end):
+ * compiled service on the local stack, with topics, consumer groups and a database of its own (so a mesh on
+ * the same broker neither feeds it nor publishes beside it):
  *  1. registration: BENCH_DEVICES (default 200,000) approved registrations (1–4 IMEIs) published as
  *     ApplicationEvents on imei.applications.v1 → devices stored and DeviceEvents on
  *     imei.device-events.v1: devices/s and p50/p99 end-to-end delay (application sent → DeviceEvent
@@ -15,11 +16,11 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
-import { DeviceEvent, DeviceGroupingServiceClient, topics } from '@imei/contracts';
+import { DeviceEvent, DeviceGroupingServiceClient, topics, type TopicSpec } from '@imei/contracts';
 import { call, createGrpcClient, devToken } from '@imei/grpc';
-import { TopicProducer } from '@imei/kafka';
+import { ensureTopics, TopicProducer } from '@imei/kafka';
 import { connectMongo, findByIds } from '@imei/mongo';
-import { repoRoot, testKafka, waitFor } from '@imei/testing';
+import { deleteTopics, repoRoot, testKafka, waitFor } from '@imei/testing';
 import { benchDevices, observationPlan, prng, registrationOf } from './device-grouping-population';
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 200_000);
@@ -52,11 +53,11 @@ async function committedLag(kafka: Kafka, groupId: string, topic: string): Promi
   return ends.reduce((lag, p) => lag + Number(p.high) - Math.max(0, Number(committed!.partitions.find((c) => c.partition === p.partition)?.offset ?? 0)), 0);
 }
 
-async function startService(port: number, database: string, namespace: string): Promise<ChildProcess> {
+async function startService(port: number, database: string, namespace: string, topicSuffix: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [join(repoRoot, 'services/device-grouping/dist/main.js')], {
     cwd: repoRoot,
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, DEVICE_GROUPING_GRPC_ADDRESS: `127.0.0.1:${port}`, MONGODB_DATABASE: database, KAFKA_GROUP_NAMESPACE: namespace, LOG_LEVEL: 'error', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+    env: { ...process.env, DEVICE_GROUPING_GRPC_ADDRESS: `127.0.0.1:${port}`, MONGODB_DATABASE: database, KAFKA_GROUP_NAMESPACE: namespace, DEVICE_GROUPING_TOPIC_SUFFIX: topicSuffix, KAFKA_USERNAME: 'admin', KAFKA_PASSWORD: process.env.KAFKA_ADMIN_PASSWORD ?? 'admin-dev-secret', LOG_LEVEL: 'error', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
   });
   const probe = createGrpcClient(DeviceGroupingServiceClient, `127.0.0.1:${port}`, { token: devToken('officer:demo'), deadlineMs: 1000 });
   await waitFor('device-grouping serving', () => call(probe, 'getDevice', { deviceId: 'none' }).then(() => true, (e: { code?: number }) => e.code === 5), 60_000, 200);
@@ -72,10 +73,14 @@ async function main(): Promise<void> {
   const namespace = `bench-${run}`;
   const database = `imei_device_grouping_bench_${run}`;
   const kafka = testKafka();
-  for (const [name, topic] of [['applications', topics.applications], ['list-changes', topics.listChanges], ['observations', topics.observations]] as const) {
-    await startAtEnd(kafka, `device-grouping.${namespace}.${name}`, topic.name);
-  }
-  const service = await startService(await freePort(), database, namespace);
+  const topicSuffix = `.${namespace}`;
+  const own = <T>(spec: TopicSpec<T>): TopicSpec<T> => ({ ...spec, name: `${spec.name}${topicSuffix}` });
+  const applications = own(topics.applications);
+  const observations = own(topics.observations);
+  const deviceEvents = own(topics.deviceEvents);
+  const created = [applications, observations, deviceEvents, own(topics.listChanges), own(topics.groupingStatus)] as TopicSpec[];
+  await ensureTopics(kafka, created);
+  const service = await startService(await freePort(), database, namespace, topicSuffix);
   const producer = new TopicProducer(kafka, { ordered: false, acksAll: true });
   await producer.connect();
   const random = prng(42);
@@ -85,13 +90,13 @@ async function main(): Promise<void> {
 
   // 1. Registrations.
   const readerGroup = `bench-reader-${run}`;
-  await startAtEnd(kafka, readerGroup, topics.deviceEvents.name);
+  await startAtEnd(kafka, readerGroup, deviceEvents.name);
   const sentAt = new Map<string, number>();
   const delays: number[] = [];
   let lastEventAt = 0;
   const reader = kafka.consumer({ groupId: readerGroup, maxBytesPerPartition: 4 * 1024 * 1024 });
   await reader.connect();
-  await reader.subscribe({ topic: topics.deviceEvents.name });
+  await reader.subscribe({ topic: deviceEvents.name });
   await reader.run({
     eachBatch: async ({ batch }) => {
       for (const message of batch.messages) {
@@ -115,7 +120,7 @@ async function main(): Promise<void> {
     const chunk = devices.slice(i, i + 1000);
     const at = Date.now();
     for (const d of chunk) sentAt.set(d.deviceId, at);
-    inFlight.push(producer.send(topics.applications, chunk.map((d) => ({ key: d.deviceId, value: { application: registrationOf(d, now), status: 2, occurredAt: now } }))));
+    inFlight.push(producer.send(applications, chunk.map((d) => ({ key: d.deviceId, value: { application: registrationOf(d, now), status: 2, occurredAt: now } }))));
     if (inFlight.length >= 8) await inFlight.shift();
   }
   await Promise.all(inFlight);
@@ -135,12 +140,12 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     const pending: Promise<unknown>[] = [];
     for (let i = 0; i < plan.observations.length; i += 1000) {
-      pending.push(producer.send(topics.observations, plan.observations.slice(i, i + 1000).map((o) => ({ key: o.imei14, value: o }))));
+      pending.push(producer.send(observations, plan.observations.slice(i, i + 1000).map((o) => ({ key: o.imei14, value: o }))));
       if (pending.length >= 8) await pending.shift();
     }
     await Promise.all(pending);
     say(`published in ${((Date.now() - t0) / 1000).toFixed(1)} s; waiting until device-grouping committed them …`);
-    await waitFor('observations consumed', async () => (await committedLag(kafka, group, topics.observations.name)) === 0, 3_600_000, 1000);
+    await waitFor('observations consumed', async () => (await committedLag(kafka, group, observations.name)) === 0, 3_600_000, 1000);
     const obsSeconds = (Date.now() - t0) / 1000;
     const mongo = await connectMongo({ uri: process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/', database });
     const found = new Set<string>();
@@ -156,6 +161,7 @@ async function main(): Promise<void> {
   await producer.disconnect();
   service.kill('SIGTERM');
   await once(service, 'exit');
+  await deleteTopics(created.map((t) => t.name), kafka);
   say(`database ${database} kept for inspection (drop it when done)`);
 }
 
