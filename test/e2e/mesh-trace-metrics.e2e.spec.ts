@@ -165,7 +165,7 @@ describe('observability of the mesh as processes', () => {
     const expected: Record<string, string[]> = {
       intake: ['grpc_server_handled_total{', 'grpc_server_handling_seconds_bucket{', 'imei_kafka_records_produced_total{'],
       'device-grouping': ['imei_kafka_records_consumed_total{', 'imei_kafka_consumer_lag{', 'imei_kafka_records_produced_total{', 'imei_kafka_dead_letters_total'],
-      'list-state': ['grpc_server_handled_total{', 'imei_kafka_records_consumed_total{', 'imei_kafka_consumer_lag{', 'imei_kafka_records_produced_total{'],
+      'list-state': ['grpc_server_handled_total{', 'imei_kafka_records_consumed_total{', 'imei_kafka_consumer_lag{', 'imei_kafka_records_produced_total{', 'imei_list_entries{'],
       'operator-notifier': ['imei_kafka_records_consumed_total{', 'imei_kafka_consumer_lag{', 'imei_kafka_records_produced_total{'],
     };
     for (const s of running) {

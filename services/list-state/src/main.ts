@@ -74,6 +74,10 @@ async function main(): Promise<void> {
     },
   });
   runtime.onStop({ name: 'http', run: () => new Promise<void>((resolve) => http.server.close(() => resolve())) });
+  runtime.metrics.listEntries(async () => {
+    const totals = await app.statistics.totals();
+    return { white: totals.get('state.white') ?? 0, grey: totals.get('state.grey') ?? 0, black: totals.get('state.black') ?? 0 };
+  });
   await runtime.serve(config.grpcAddress, [app.grpc]);
 }
 
