@@ -1,3 +1,4 @@
+import './kafkajs-patches'; // before kafkajs is first loaded
 import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
 import type { Logger } from '@imei/log';
 

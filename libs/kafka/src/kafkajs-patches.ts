@@ -5,8 +5,8 @@
  *    which is quadratic in the batch size (measured: ~15% of intake's publishing CPU at 1,000-record
  *    batches). The module is replaced by a linear version with the same contract.
  * 2. Its request queue calls `setTimeout` with a negative delay whenever it is not throttled, and
- *    Node 24 prints a TimeoutNegativeWarning for each process. Node clamps the delay to 1 ms either
- *    way, so that one warning is filtered out; every other warning is still printed.
+ *    Node 24 prints a TimeoutNegativeWarning for each process. Node clamps such a delay to 1 ms, so
+ *    the method is replaced by one that passes the clamped delay itself (same behaviour, no warning).
  */
 import Module from 'node:module';
 
@@ -42,20 +42,33 @@ function preloadLinearGrouping(): void {
   require.cache[path] = replacement;
 }
 
-function filterNegativeTimeoutWarnings(): void {
-  const marker = Symbol.for('imei.kafkajs-warning-filter');
-  const proc = process as NodeJS.Process & { [marker]?: boolean };
-  if (proc[marker]) return;
-  proc[marker] = true;
-  const defaults = process.listeners('warning');
-  process.removeAllListeners('warning');
-  process.on('warning', (warning) => {
-    if (warning.name === 'TimeoutNegativeWarning') return;
-    for (const listener of defaults) listener(warning);
-  });
+interface RequestQueueLike {
+  throttledUntil: number;
+  throttleCheckTimeoutId: NodeJS.Timeout | null;
+  pending: unknown[];
+  checkPendingRequests(): void;
+}
+
+function clampRequestQueueTimeouts(): void {
+  let RequestQueue: { prototype: RequestQueueLike & { scheduleCheckPendingRequests(): void } };
+  try {
+    RequestQueue = require('kafkajs/src/network/requestQueue');
+  } catch {
+    return;
+  }
+  RequestQueue.prototype.scheduleCheckPendingRequests = function (this: RequestQueueLike): void {
+    if (this.throttleCheckTimeoutId) return;
+    const throttledFor = this.throttledUntil - Date.now();
+    // kafkajs: 10 ms re-check while requests are pending and the throttle is over.
+    const delay = this.pending.length > 0 && throttledFor <= 0 ? 10 : Math.max(1, throttledFor);
+    this.throttleCheckTimeoutId = setTimeout(() => {
+      this.throttleCheckTimeoutId = null;
+      this.checkPendingRequests();
+    }, delay);
+  };
 }
 
 preloadLinearGrouping();
-filterNegativeTimeoutWarnings();
+clampRequestQueueTimeouts();
 
 export { groupMessagesPerPartition };

@@ -19,6 +19,11 @@ export interface ListStateConfig {
   cacheCapacity: number;
   /** LIST_STATE_CONSUMER_GROUP: consumer group name after the `list-state.` prefix; default entries. */
   consumerGroup: string;
+  /**
+   * LIST_STATE_SESSION_TIMEOUT_MS: the consumer group session; default 60000. A member killed without
+   * leaving the group holds its partitions (and a restarted member waits to join) this long.
+   */
+  sessionTimeoutMs: number;
   /** LIST_STATE_FROM_BEGINNING: a new group starts at the earliest offsets; default true. */
   fromBeginning: boolean;
   /** LIST_STATE_EIR_SUPI_OBSERVES: an N5g-eir query carrying `supi` counts as a live sighting of the IMEI; default false. */
@@ -54,6 +59,7 @@ export function readConfig(env = new EnvReader()): ListStateConfig {
     publicChecksPerMinute: env.int('LIST_STATE_PUBLIC_CHECKS_PER_MINUTE', 30, 1, 1_000_000),
     cacheCapacity: env.int('LIST_STATE_CACHE_CAPACITY', 1 << 20, 16, 1 << 28),
     consumerGroup: env.string('LIST_STATE_CONSUMER_GROUP', 'entries'),
+    sessionTimeoutMs: env.int('LIST_STATE_SESSION_TIMEOUT_MS', 60_000, 6_000, 300_000),
     fromBeginning: env.bool('LIST_STATE_FROM_BEGINNING', true),
     eirSupiObserves: env.bool('LIST_STATE_EIR_SUPI_OBSERVES', false),
     deviceGroupingAddress: env.address('LIST_STATE_DEVICE_GROUPING_ADDRESS', '127.0.0.1:50052').address,

@@ -73,6 +73,8 @@ describe('list-state killed with SIGKILL between storing a list change and publi
         KAFKA_GROUP_NAMESPACE: group,
         // The shared observations topic holds millions of benchmark records: start new groups at the end.
         LIST_STATE_FROM_BEGINNING: '0',
+        // A SIGKILLed member stays in the group for a session: the restarted one joins after it expires.
+        LIST_STATE_SESSION_TIMEOUT_MS: '10000',
         MONGODB_DATABASE: store.db.databaseName,
         LOG_LEVEL: 'error',
         KAFKAJS_NO_PARTITIONER_WARNING: '1',

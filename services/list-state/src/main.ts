@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   await retryTransient('sweep list-change outbox', () => app.store.sweep(), { logger: runtime.logger, maxMs: 5000 });
   await app.feed!.start();
   runtime.onStop({ name: 'read model feed', run: () => app.feed!.stop() });
-  const consumer = await runtime.consume(config.consumerGroup, app.consumer.handlers, { ...app.consumer.options, fromBeginning: config.fromBeginning });
+  const consumer = await runtime.consume(config.consumerGroup, app.consumer.handlers, { ...app.consumer.options, sessionTimeoutMs: config.sessionTimeoutMs, fromBeginning: config.fromBeginning });
   // Another member may own a revoked partition now: forget what we knew about its IMEIs.
   consumer.consumer.on(consumer.consumer.events.GROUP_JOIN, () => app.cache.clear());
   const eirObserver = config.eirSupiObserves ? new EirQueryObserver(runtime.producer, topics.listCommands, Date.now, runtime.logger) : undefined;

@@ -1,5 +1,6 @@
 import { ApplicationKind, ApplicationStatus, DeviceGroupingServiceService, GroupingFact, IntakeServiceService, PhaseRunStatus, type Application } from '@imei/contracts';
 import { call, devToken, startGrpcServer, TokenTable, unary, type CallContext, type GrpcServer } from '@imei/grpc';
+import { DomainError } from '@imei/errors';
 import { createLogger } from '@imei/log';
 import { waitFor } from '@imei/testing';
 import { at, policy as unitPolicy } from '../domain/list-entry.test-helper';
@@ -14,6 +15,9 @@ import { GrpcGroupingStatusSource, GrpcOpenApplicationSource } from './recheck-s
 class UpstreamFakes {
   readonly facts = new Map<string, GroupingFact>();
   readonly applications = new Map<string, ApplicationStatus>();
+  /** FindOpenApplications answers this many calls, then fails UNAVAILABLE (intake down). */
+  findsBeforeOutage = Infinity;
+  private finds = 0;
   server!: GrpcServer;
 
   async start(): Promise<string> {
@@ -40,6 +44,7 @@ class UpstreamFakes {
           implementation: {
             findOpenApplications: unary(async (request: { imeis: string[] }, ctx) => {
               serviceOnly(ctx);
+              if (++this.finds > this.findsBeforeOutage) throw new DomainError('unavailable', 'intake is down');
               const applications: Application[] = request.imeis
                 .filter((imei14) => this.applications.has(imei14))
                 .map((imei14) => ({
@@ -157,6 +162,21 @@ describe('phase scheduler over the real broker, FerretDB and gRPC re-check sourc
     const history = await call(officer, 'getHistory', { imei: blocked! });
     expect(history.records.at(-1)!.note).toContain('automatic reversal');
     expect((await h.changes(blocked!)).map((c) => c.version)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('an interrupted run resumes at its cursor: a re-check source failing mid-run stops it, the next tick finishes it', async () => {
+    env = await harnessWithScheduler({ maxShareOfGrey: 1, maxCount: 100 });
+    const { h, fakes } = env;
+    const imeis = await scheduledGrey(h, 5); // chunks of 2: three chunks
+    h.clock.now = at('2025-08-18', 9);
+    // intake answers the first chunk's re-check, then is down
+    fakes.findsBeforeOutage = 1;
+    await expect(h.app.scheduler!.tick()).rejects.toMatchObject({ code: 14 });
+    const stopped = await h.app.runs.get('run-2025-08-18');
+    expect(stopped).toMatchObject({ status: 'blocking', nextChunk: 1, blocked: 2, chunks: 3 });
+    fakes.findsBeforeOutage = Infinity;
+    expect(await h.app.scheduler!.tick()).toMatchObject({ status: 'done', nextChunk: 3, blocked: 5, spared: 0 });
+    for (const imei of imeis) await h.entry(imei, (e) => e.state === 'black', 'blocked after the resume');
   });
 
   it('the mass-block guard refuses a run above its limit and records why; an officer override with a reason lets it proceed', async () => {
