@@ -21,6 +21,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../google/protobuf/timestamp";
+import { ListReason, listReasonFromJSON, listReasonToJSON } from "./common";
 import { BlockListEntry } from "./operator";
 
 export interface PartitionOffset {
@@ -79,6 +80,52 @@ export interface BlockListChunk {
   removed: string[];
   /** Set on the last chunk: the offsets the stream is consistent with. */
   offsets: PartitionOffset[];
+}
+
+export interface GetEnforcementReportRequest {
+  /** Operator to report on; default the calling operator (services and officers must name one). */
+  operatorId: string;
+  /**
+   * Sightings within this many seconds after the block are tolerated (the operator's EIR applying
+   * it); 0 = the service's default (OPERATOR_NOTIFIER_ENFORCEMENT_GRACE_HOURS, 24 h).
+   */
+  graceSeconds: number;
+  /**
+   * Only sightings at or after this time count (for example the start of the reporting period);
+   * unset = every sighting the notifier remembers.
+   */
+  seenSince:
+    | Date
+    | undefined;
+  /** Entries returned, most recently seen first (count is always the full number); 0 = 1000, at most 10000. */
+  limit: number;
+}
+
+/** One blocked IMEI seen on the operator's network after its block plus the grace. */
+export interface UnenforcedBlock {
+  imei14: string;
+  /** Canonical 15-digit form (the raw key for a malformed IMEI). */
+  imei: string;
+  reason: ListReason;
+  blockedAt:
+    | Date
+    | undefined;
+  /** Latest observation of the IMEI on the operator's network. */
+  lastSeenAt:
+    | Date
+    | undefined;
+  /** list-state version of the block the sighting is judged against. */
+  listVersion: number;
+}
+
+export interface EnforcementReport {
+  operatorId: string;
+  /** The time the report was computed at. */
+  asOf: Date | undefined;
+  graceSeconds: number;
+  /** Number of unenforced blocks (entries may hold fewer: see limit). */
+  count: number;
+  entries: UnenforcedBlock[];
 }
 
 function createBasePartitionOffset(): PartitionOffset {
@@ -970,7 +1017,447 @@ export const BlockListChunk: MessageFns<BlockListChunk> = {
   },
 };
 
-/** operator-notifier: operators' progress on the national block list, reconciliation and snapshots. */
+function createBaseGetEnforcementReportRequest(): GetEnforcementReportRequest {
+  return { operatorId: "", graceSeconds: 0, seenSince: undefined, limit: 0 };
+}
+
+export const GetEnforcementReportRequest: MessageFns<GetEnforcementReportRequest> = {
+  encode(message: GetEnforcementReportRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operatorId !== "") {
+      writer.uint32(10).string(message.operatorId);
+    }
+    if (message.graceSeconds !== 0) {
+      writer.uint32(16).int64(message.graceSeconds);
+    }
+    if (message.seenSince !== undefined) {
+      Timestamp.encode(toTimestamp(message.seenSince), writer.uint32(26).fork()).join();
+    }
+    if (message.limit !== 0) {
+      writer.uint32(32).int32(message.limit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetEnforcementReportRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetEnforcementReportRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operatorId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.graceSeconds = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.seenSince = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetEnforcementReportRequest {
+    return {
+      operatorId: isSet(object.operatorId)
+        ? globalThis.String(object.operatorId)
+        : isSet(object.operator_id)
+        ? globalThis.String(object.operator_id)
+        : "",
+      graceSeconds: isSet(object.graceSeconds)
+        ? globalThis.Number(object.graceSeconds)
+        : isSet(object.grace_seconds)
+        ? globalThis.Number(object.grace_seconds)
+        : 0,
+      seenSince: isSet(object.seenSince)
+        ? fromJsonTimestamp(object.seenSince)
+        : isSet(object.seen_since)
+        ? fromJsonTimestamp(object.seen_since)
+        : undefined,
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+    };
+  },
+
+  toJSON(message: GetEnforcementReportRequest): unknown {
+    const obj: any = {};
+    if (message.operatorId !== "") {
+      obj.operatorId = message.operatorId;
+    }
+    if (message.graceSeconds !== 0) {
+      obj.graceSeconds = Math.round(message.graceSeconds);
+    }
+    if (message.seenSince !== undefined) {
+      obj.seenSince = message.seenSince.toISOString();
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetEnforcementReportRequest>, I>>(base?: I): GetEnforcementReportRequest {
+    return GetEnforcementReportRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetEnforcementReportRequest>, I>>(object: I): GetEnforcementReportRequest {
+    const message = createBaseGetEnforcementReportRequest();
+    message.operatorId = object.operatorId ?? "";
+    message.graceSeconds = object.graceSeconds ?? 0;
+    message.seenSince = object.seenSince ?? undefined;
+    message.limit = object.limit ?? 0;
+    return message;
+  },
+};
+
+function createBaseUnenforcedBlock(): UnenforcedBlock {
+  return { imei14: "", imei: "", reason: 0, blockedAt: undefined, lastSeenAt: undefined, listVersion: 0 };
+}
+
+export const UnenforcedBlock: MessageFns<UnenforcedBlock> = {
+  encode(message: UnenforcedBlock, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.imei14 !== "") {
+      writer.uint32(10).string(message.imei14);
+    }
+    if (message.imei !== "") {
+      writer.uint32(18).string(message.imei);
+    }
+    if (message.reason !== 0) {
+      writer.uint32(24).int32(message.reason);
+    }
+    if (message.blockedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.blockedAt), writer.uint32(34).fork()).join();
+    }
+    if (message.lastSeenAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.lastSeenAt), writer.uint32(42).fork()).join();
+    }
+    if (message.listVersion !== 0) {
+      writer.uint32(48).int64(message.listVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UnenforcedBlock {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUnenforcedBlock();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.imei14 = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.imei = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.reason = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.blockedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.lastSeenAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.listVersion = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UnenforcedBlock {
+    return {
+      imei14: isSet(object.imei14) ? globalThis.String(object.imei14) : "",
+      imei: isSet(object.imei) ? globalThis.String(object.imei) : "",
+      reason: isSet(object.reason) ? listReasonFromJSON(object.reason) : 0,
+      blockedAt: isSet(object.blockedAt)
+        ? fromJsonTimestamp(object.blockedAt)
+        : isSet(object.blocked_at)
+        ? fromJsonTimestamp(object.blocked_at)
+        : undefined,
+      lastSeenAt: isSet(object.lastSeenAt)
+        ? fromJsonTimestamp(object.lastSeenAt)
+        : isSet(object.last_seen_at)
+        ? fromJsonTimestamp(object.last_seen_at)
+        : undefined,
+      listVersion: isSet(object.listVersion)
+        ? globalThis.Number(object.listVersion)
+        : isSet(object.list_version)
+        ? globalThis.Number(object.list_version)
+        : 0,
+    };
+  },
+
+  toJSON(message: UnenforcedBlock): unknown {
+    const obj: any = {};
+    if (message.imei14 !== "") {
+      obj.imei14 = message.imei14;
+    }
+    if (message.imei !== "") {
+      obj.imei = message.imei;
+    }
+    if (message.reason !== 0) {
+      obj.reason = listReasonToJSON(message.reason);
+    }
+    if (message.blockedAt !== undefined) {
+      obj.blockedAt = message.blockedAt.toISOString();
+    }
+    if (message.lastSeenAt !== undefined) {
+      obj.lastSeenAt = message.lastSeenAt.toISOString();
+    }
+    if (message.listVersion !== 0) {
+      obj.listVersion = Math.round(message.listVersion);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UnenforcedBlock>, I>>(base?: I): UnenforcedBlock {
+    return UnenforcedBlock.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UnenforcedBlock>, I>>(object: I): UnenforcedBlock {
+    const message = createBaseUnenforcedBlock();
+    message.imei14 = object.imei14 ?? "";
+    message.imei = object.imei ?? "";
+    message.reason = object.reason ?? 0;
+    message.blockedAt = object.blockedAt ?? undefined;
+    message.lastSeenAt = object.lastSeenAt ?? undefined;
+    message.listVersion = object.listVersion ?? 0;
+    return message;
+  },
+};
+
+function createBaseEnforcementReport(): EnforcementReport {
+  return { operatorId: "", asOf: undefined, graceSeconds: 0, count: 0, entries: [] };
+}
+
+export const EnforcementReport: MessageFns<EnforcementReport> = {
+  encode(message: EnforcementReport, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operatorId !== "") {
+      writer.uint32(10).string(message.operatorId);
+    }
+    if (message.asOf !== undefined) {
+      Timestamp.encode(toTimestamp(message.asOf), writer.uint32(18).fork()).join();
+    }
+    if (message.graceSeconds !== 0) {
+      writer.uint32(24).int64(message.graceSeconds);
+    }
+    if (message.count !== 0) {
+      writer.uint32(32).int64(message.count);
+    }
+    for (const v of message.entries) {
+      UnenforcedBlock.encode(v!, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EnforcementReport {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEnforcementReport();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operatorId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.asOf = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.graceSeconds = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.count = longToNumber(reader.int64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.entries.push(UnenforcedBlock.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EnforcementReport {
+    return {
+      operatorId: isSet(object.operatorId)
+        ? globalThis.String(object.operatorId)
+        : isSet(object.operator_id)
+        ? globalThis.String(object.operator_id)
+        : "",
+      asOf: isSet(object.asOf)
+        ? fromJsonTimestamp(object.asOf)
+        : isSet(object.as_of)
+        ? fromJsonTimestamp(object.as_of)
+        : undefined,
+      graceSeconds: isSet(object.graceSeconds)
+        ? globalThis.Number(object.graceSeconds)
+        : isSet(object.grace_seconds)
+        ? globalThis.Number(object.grace_seconds)
+        : 0,
+      count: isSet(object.count) ? globalThis.Number(object.count) : 0,
+      entries: globalThis.Array.isArray(object?.entries)
+        ? object.entries.map((e: any) => UnenforcedBlock.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: EnforcementReport): unknown {
+    const obj: any = {};
+    if (message.operatorId !== "") {
+      obj.operatorId = message.operatorId;
+    }
+    if (message.asOf !== undefined) {
+      obj.asOf = message.asOf.toISOString();
+    }
+    if (message.graceSeconds !== 0) {
+      obj.graceSeconds = Math.round(message.graceSeconds);
+    }
+    if (message.count !== 0) {
+      obj.count = Math.round(message.count);
+    }
+    if (message.entries?.length) {
+      obj.entries = message.entries.map((e) => UnenforcedBlock.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EnforcementReport>, I>>(base?: I): EnforcementReport {
+    return EnforcementReport.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EnforcementReport>, I>>(object: I): EnforcementReport {
+    const message = createBaseEnforcementReport();
+    message.operatorId = object.operatorId ?? "";
+    message.asOf = object.asOf ?? undefined;
+    message.graceSeconds = object.graceSeconds ?? 0;
+    message.count = object.count ?? 0;
+    message.entries = object.entries?.map((e) => UnenforcedBlock.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+/**
+ * operator-notifier: operators' progress on the national block list, reconciliation, snapshots and
+ * enforcement reports.
+ */
 export type OperatorNotifierServiceService = typeof OperatorNotifierServiceService;
 export const OperatorNotifierServiceService = {
   getOperatorProgress: {
@@ -1003,6 +1490,20 @@ export const OperatorNotifierServiceService = {
     responseSerialize: (value: BlockListChunk): Buffer => Buffer.from(BlockListChunk.encode(value).finish()),
     responseDeserialize: (value: Buffer): BlockListChunk => BlockListChunk.decode(value),
   },
+  /**
+   * Blocked IMEIs still observed on an operator's network after the block plus a grace: a committed
+   * offset shows the list was read, this shows whether it was applied. An operator sees only its own.
+   */
+  getEnforcementReport: {
+    path: "/imei.v1.OperatorNotifierService/GetEnforcementReport" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetEnforcementReportRequest): Buffer =>
+      Buffer.from(GetEnforcementReportRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetEnforcementReportRequest => GetEnforcementReportRequest.decode(value),
+    responseSerialize: (value: EnforcementReport): Buffer => Buffer.from(EnforcementReport.encode(value).finish()),
+    responseDeserialize: (value: Buffer): EnforcementReport => EnforcementReport.decode(value),
+  },
 } as const;
 
 export interface OperatorNotifierServiceServer extends UntypedServiceImplementation {
@@ -1010,6 +1511,11 @@ export interface OperatorNotifierServiceServer extends UntypedServiceImplementat
   reconcile: handleUnaryCall<ReconcileRequest, Reconciliation>;
   /** The full current block list (or the changes since given offsets), at stated offsets. */
   streamBlockList: handleServerStreamingCall<StreamBlockListRequest, BlockListChunk>;
+  /**
+   * Blocked IMEIs still observed on an operator's network after the block plus a grace: a committed
+   * offset shows the list was read, this shows whether it was applied. An operator sees only its own.
+   */
+  getEnforcementReport: handleUnaryCall<GetEnforcementReportRequest, EnforcementReport>;
 }
 
 export interface OperatorNotifierServiceClient extends Client {
@@ -1053,6 +1559,25 @@ export interface OperatorNotifierServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<BlockListChunk>;
+  /**
+   * Blocked IMEIs still observed on an operator's network after the block plus a grace: a committed
+   * offset shows the list was read, this shows whether it was applied. An operator sees only its own.
+   */
+  getEnforcementReport(
+    request: GetEnforcementReportRequest,
+    callback: (error: ServiceError | null, response: EnforcementReport) => void,
+  ): ClientUnaryCall;
+  getEnforcementReport(
+    request: GetEnforcementReportRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: EnforcementReport) => void,
+  ): ClientUnaryCall;
+  getEnforcementReport(
+    request: GetEnforcementReportRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: EnforcementReport) => void,
+  ): ClientUnaryCall;
 }
 
 export const OperatorNotifierServiceClient = makeGenericClientConstructor(
