@@ -23,6 +23,11 @@ export interface OperatorNotifierConfig {
   leadDays: number[];
   /** OPERATOR_NOTIFIER_SUBSCRIBER_RETENTION_DAYS: how long a subscriber's use of an IMEI is remembered; default 90. */
   subscriberRetentionMs: number;
+  /**
+   * OPERATOR_NOTIFIER_ENFORCEMENT_GRACE_HOURS: how long after a block an operator's network may still
+   * show the IMEI before the enforcement report counts it (a request may set its own); default 24.
+   */
+  enforcementGraceMs: number;
   /** OPERATOR_NOTIFIER_NOTICE_INTERVAL_SECONDS: how often due notices are published; default 3600. */
   noticeIntervalMs: number;
   /**
@@ -47,6 +52,7 @@ export function readConfig(env = new EnvReader()): OperatorNotifierConfig {
       return days;
     }),
     subscriberRetentionMs: env.int('OPERATOR_NOTIFIER_SUBSCRIBER_RETENTION_DAYS', 90, 1, 3650) * DAY_MS,
+    enforcementGraceMs: env.int('OPERATOR_NOTIFIER_ENFORCEMENT_GRACE_HOURS', 24, 0, 24 * 365) * 3_600_000,
     noticeIntervalMs: env.int('OPERATOR_NOTIFIER_NOTICE_INTERVAL_SECONDS', 3600, 1, 86_400) * 1000,
     crashAfterStore: env.bool('OPERATOR_NOTIFIER_CRASH_AFTER_STORE', false),
   };

@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     tombstoneRetentionMs: config.tombstoneRetentionMs,
     leadDays: config.leadDays,
     subscriberRetentionMs: config.subscriberRetentionMs,
+    enforcementGraceMs: config.enforcementGraceMs,
     // Fault injection for the crash test only (see OperatorNotifierConfig.crashAfterStore).
     afterStore: config.crashAfterStore ? () => process.kill(process.pid, 'SIGKILL') : undefined,
   });

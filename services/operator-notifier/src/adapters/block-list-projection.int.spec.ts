@@ -1,4 +1,4 @@
-import { ListReason, ListState } from '@imei/contracts';
+import { ListReason, ListState, type ListChange } from '@imei/contracts';
 import { canonicalImei } from '@imei/imei-rules';
 import { digestOf, startNotifierHarness, type NotifierHarness } from '../notifier-harness.test-helper';
 
@@ -63,7 +63,7 @@ describe('block-list projection over the real broker and FerretDB', () => {
 
   it('a full rebuild from the beginning of the block-list topic equals the black IMEIs fed in (count and digest)', async () => {
     const black = new Set<string>();
-    const changes = [];
+    const changes: ListChange[] = [];
     // 300 IMEIs through random paths of up to 4 versions; the last state decides.
     for (let i = 0; i < 300; i++) {
       const id = imei();

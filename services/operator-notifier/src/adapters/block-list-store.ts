@@ -57,6 +57,12 @@ export class BlockListStore {
     return found;
   }
 
+  /** The current block-list records of IMEIs (null when known and not blocked, absent when never known). */
+  async blocks(imei14s: readonly string[]): Promise<Map<string, BlockListRecord | null>> {
+    const loaded = await this.load(imei14s);
+    return new Map([...loaded].map(([id, l]) => [id, l.projection.blocked]));
+  }
+
   store(changes: readonly EntityChange<BlockListDocument>[]): Promise<StoredChange[]> {
     return this.outbox.store(changes);
   }

@@ -9,6 +9,7 @@ import { SubscriberIndexStore } from './subscriber-index-store';
 import type { Logger } from '@imei/log';
 import { BlockListProcessor, type BlockListBatchOutcome } from './block-list-processor';
 import { BlockListStore } from './block-list-store';
+import { EnforcementStore } from './enforcement-store';
 import { operatorSyncService } from './operator-sync-grpc';
 
 export interface NotifierTopics {
@@ -31,6 +32,8 @@ export interface NotifierAppOptions {
   tombstoneRetentionMs: number;
   /** Lead times (days before a block date) of subscriber notices; default 14, 3, 1. */
   leadDays?: readonly number[];
+  /** Grace after a block before a sighting on an operator's network counts against it; default 24 h. */
+  enforcementGraceMs?: number;
   /** How long a subscriber's use of an IMEI is remembered; default 90 days. */
   subscriberRetentionMs?: number;
   /** Topic of an operator's notices; default the registry's `imei.operator.<id>.notices.v1`. */
@@ -39,6 +42,9 @@ export interface NotifierAppOptions {
   afterStore?: () => void;
   onBlockListBatch?: (outcome: BlockListBatchOutcome) => void;
 }
+
+/** Default grace after a block before a sighting counts against the operator: 24 hours. */
+export const DEFAULT_ENFORCEMENT_GRACE_MS = 24 * 3_600_000;
 
 /** operator-notifier's parts wired together (used by main and by the integration tests). */
 export function notifierApp(options: NotifierAppOptions) {
@@ -64,10 +70,18 @@ export function notifierApp(options: NotifierAppOptions) {
       },
     },
   ];
-  const subscriberIndexConsumer: ConsumerRunnerOptions['handlers'] = [{ spec: options.topics.observations, handle: (records) => subscriberIndex.record(records) }];
+  const enforcement = new EnforcementStore(options.db, (ids) => blockListStore.blocks(ids));
+  /** Observations feed the subscriber index (notices) and the sightings of blocked IMEIs (enforcement). */
+  const subscriberIndexConsumer: ConsumerRunnerOptions['handlers'] = [{
+    spec: options.topics.observations,
+    handle: async (records) => {
+      await Promise.all([subscriberIndex.record(records), enforcement.record(records)]);
+    },
+  }];
   const grpc = operatorSyncService(
-    { kafka: options.kafka, blockListTopic: options.topics.blockList, readerGroupPrefix: options.readerGroupPrefix, tombstoneRetentionMs: options.tombstoneRetentionMs, clock: options.clock },
+    { kafka: options.kafka, blockListTopic: options.topics.blockList, readerGroupPrefix: options.readerGroupPrefix, tombstoneRetentionMs: options.tombstoneRetentionMs, clock: options.clock,
+      enforcement, enforcementGraceMs: options.enforcementGraceMs ?? DEFAULT_ENFORCEMENT_GRACE_MS },
     options.edge,
   );
-  return { blockListStore, blockListProcessor, blockListConsumer, subscriberIndex, subscriberIndexConsumer, notices, grpc };
+  return { blockListStore, blockListProcessor, blockListConsumer, subscriberIndex, subscriberIndexConsumer, enforcement, notices, grpc };
 }

@@ -4,6 +4,7 @@ import { OperatorNotifierServiceService, type BlockListChunk, type BlockListEntr
 import { DomainError } from '@imei/errors';
 import { implement, type CallContext, type EdgeOptions } from '@imei/grpc';
 import { isOperatorSlug } from '@imei/imei-rules';
+import type { EnforcementStore } from './enforcement-store';
 import { blockListDigest, decodeEntry, readBlockListSnapshot } from './block-list-snapshot';
 import { readOperatorProgress } from './operator-progress-reader';
 import { endOffsets, readTopicRange } from './topic-range-reader';
@@ -17,7 +18,13 @@ export interface OperatorSyncDeps {
   clock: () => number;
   /** Entries per streamed chunk, default 1000. */
   chunkSize?: number;
+  enforcement: EnforcementStore;
+  /** Default grace after a block before a sighting counts against the operator. */
+  enforcementGraceMs: number;
 }
+
+/** Largest enforcement report page. */
+export const MAX_REPORT_ENTRIES = 10_000;
 
 /**
  * Offsets a caller stated, checked against the topic: every partition known, no offset beyond the
@@ -38,13 +45,13 @@ async function statedOffsets(deps: OperatorSyncDeps, stated: readonly PartitionO
   return ends.map((e) => ({ partition: e.partition, offset: stated.find((s) => s.partition === e.partition)?.offset ?? (fallback === 'end' ? e.offset : 0) }));
 }
 
-/** Operators see only themselves; services and officers anyone. */
+/** Operators see only themselves (progress, enforcement); services and officers anyone. */
 function operatorOf(requested: string, ctx: CallContext): string {
   ctx.require('operator', 'service', 'officer');
   const own = ctx.identity.role === 'operator' ? ctx.identity.operatorId! : undefined;
   const operatorId = requested || own;
   if (!operatorId || !isOperatorSlug(operatorId)) throw DomainError.invalid([DomainError.violation('operator_id', requested, 'an operator id slug such as "kcell" is required')]);
-  if (own && operatorId !== own) throw new DomainError('permission-denied', `operator ${own} may see only its own progress, not ${operatorId}`);
+  if (own && operatorId !== own) throw new DomainError('permission-denied', `operator ${own} may see only its own reports, not those of ${operatorId}`);
   return operatorId;
 }
 
@@ -102,6 +109,27 @@ export function operatorSyncService(deps: OperatorSyncDeps, edge: EdgeOptions) {
       for (let i = 0; i + chunkSize < entries.length; i += chunkSize) yield { entries: entries.slice(i, i + chunkSize), removed: [], offsets: [] };
       const lastStart = entries.length === 0 ? 0 : Math.floor((entries.length - 1) / chunkSize) * chunkSize;
       yield { entries: entries.slice(lastStart), removed, offsets: to };
+    },
+
+    async getEnforcementReport(request, ctx) {
+      const operatorId = operatorOf(request.operatorId, ctx);
+      const violations = [
+        ...(request.graceSeconds < 0 ? [DomainError.violation('grace_seconds', String(request.graceSeconds), 'must be 0 (the default) or more')] : []),
+        ...(request.limit < 0 || request.limit > MAX_REPORT_ENTRIES ? [DomainError.violation('limit', String(request.limit), `must be 0 (1000) to ${MAX_REPORT_ENTRIES}`)] : []),
+      ];
+      if (violations.length > 0) throw DomainError.invalid(violations);
+      const graceMs = request.graceSeconds > 0 ? request.graceSeconds * 1000 : deps.enforcementGraceMs;
+      const nowMs = deps.clock();
+      const report = await deps.enforcement.report(operatorId, nowMs, { graceMs, seenSinceMs: request.seenSince?.getTime() }, request.limit || 1000);
+      return {
+        operatorId,
+        asOf: new Date(nowMs),
+        graceSeconds: Math.round(graceMs / 1000),
+        count: report.count,
+        entries: report.entries.map(({ block, lastSeenMs }) => ({
+          imei14: block.imei14, imei: block.imei, reason: block.reason, blockedAt: new Date(block.blockedAtMs), lastSeenAt: new Date(lastSeenMs), listVersion: block.listVersion,
+        })),
+      };
     },
   }, edge);
 }
