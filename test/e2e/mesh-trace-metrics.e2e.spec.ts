@@ -8,9 +8,9 @@ import {
 } from '@imei/contracts';
 import { call, createGrpcClient, devToken } from '@imei/grpc';
 import { luhnCheckDigit } from '@imei/imei-rules';
-import { testKafka, uniqueName, waitFor } from '@imei/testing';
+import { freePort, testKafka, uniqueName, waitFor } from '@imei/testing';
 import { meshServices } from '../support/mesh';
-import { freePort, startService, type ServiceProcess } from '../support/mesh-processes';
+import { startService, type ServiceProcess } from '../support/mesh-processes';
 
 /** A span as the Zipkin v2 API carries it (what the services export with OTEL_TRACES_EXPORTER=zipkin). */
 interface ZipkinSpan {

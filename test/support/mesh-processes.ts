@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '@imei/testing';
 import { waitServing } from './health-probe';
 import { meshServices } from './mesh';
 
@@ -21,18 +21,6 @@ export interface ServiceProcess {
   stop(timeoutMs?: number): Promise<number | null>;
   /** SIGKILL, no drain. */
   kill(): Promise<void>;
-}
-
-/** A free loopback port (bound then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function exitOf(child: ChildProcess): Promise<number | null> {

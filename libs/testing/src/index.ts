@@ -1,4 +1,5 @@
-export { createTestTopic, deleteTopics, readTopic, testKafka, topicRecordCount } from './kafka-fixtures';
+export { createTestTopic, deleteTopics, readTopic, readTopicToEnd, testKafka, topicRecordCount } from './kafka-fixtures';
+export { freePort } from './free-port';
 export { testStore } from './mongo-fixtures';
 export { repoRoot, stackEnv } from './stack-env';
 export { uniqueName, waitFor } from './wait-for';

@@ -56,3 +56,30 @@ export async function topicRecordCount(topic: string, kafka: Kafka = testKafka()
     await admin.disconnect();
   }
 }
+
+/**
+ * Reads every record of a topic from the beginning to the end offsets it has now, as the admin, and
+ * hands each to `onRecord` (partition order kept). Resolves once every non-empty partition was read.
+ */
+export async function readTopicToEnd(topic: string, onRecord: (message: KafkaMessage, partition: number) => void, timeoutMs = 30_000, kafka: Kafka = testKafka()): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+  const remaining = new Map(ends.filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, Number(p.high) - 1]));
+  if (remaining.size === 0) return;
+  const consumer = kafka.consumer({ groupId: uniqueName('test-reader') });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => {
+      if (!remaining.has(partition)) return;
+      onRecord(message, partition);
+      if (Number(message.offset) >= remaining.get(partition)!) remaining.delete(partition);
+    },
+  });
+  try {
+    await waitFor(`${topic} read to its end`, () => remaining.size === 0, timeoutMs);
+  } finally {
+    await consumer.disconnect();
+  }
+}
