@@ -90,7 +90,13 @@ describe('device-grouping killed with SIGKILL between storing a grouping change 
     const [a1, a2, a3] = imeisOfOneModel(3);
     const registration = approvedApplication([a1!], { deviceId: `${devicePrefix}-1` });
     const extension = approvedApplication([a2!], { deviceId: registration.deviceId });
-    const devices = store.db.collection<{ _id: string; version: number; outboxPending: boolean }>('devices');
+    const devices = store.db.collection<{ _id: string; version: number; outboxPending: boolean; outboxBatch?: string }>('devices');
+    // Published: the sweep marks a document sent; the normal path closes the document's outbox batch instead.
+    const published = async (version: number): Promise<boolean> => {
+      const doc = await devices.findOne({ _id: registration.deviceId });
+      if (doc?.version !== version) return false;
+      return !doc.outboxPending || (await store.db.collection('outbox_batches').findOne({ _id: doc.outboxBatch as never })) === null;
+    };
     const publish = (application: typeof registration) =>
       producer.send(own(topics.applications), [{ key: application.deviceId, value: { application, status: application.status, occurredAt: application.decidedAt } }]);
 
@@ -118,7 +124,7 @@ describe('device-grouping killed with SIGKILL between storing a grouping change 
     // replays of the first two: once it is stored, any duplicate they would publish is on the topic.
     const marker = approvedApplication([a3!], { deviceId: registration.deviceId });
     await publish(marker);
-    await waitFor('marker stored and published', async () => (await devices.findOne({ _id: registration.deviceId }))?.version === 3 && (await devices.findOne({ _id: registration.deviceId }))?.outboxPending === false, 90_000);
+    await waitFor('marker stored and published', () => published(3), 90_000);
 
     const versions = (await readToEnd(own(topics.deviceEvents).name, kafka)).map((m) => DeviceEvent.decode(m.value!)).filter((e) => e.deviceId === registration.deviceId).map((e) => [e.version, e.event?.$case]);
     expect(versions).toEqual([[1, 'registered'], [2, 'imeiLinked'], [3, 'imeiLinked']]);

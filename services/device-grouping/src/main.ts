@@ -1,7 +1,7 @@
 import { topics, type TopicSpec } from '@imei/contracts';
 import { retryTransient } from '@imei/mongo';
 import { ServiceRuntime } from '@imei/runtime';
-import { createCore } from './adapters/device-grouping-core';
+import { createCore, invalidateCore } from './adapters/device-grouping-core';
 import { deviceGroupingService } from './adapters/device-grouping-grpc';
 import { applicationsHandler, listChangesHandler, observationsHandler } from './adapters/grouping-consumers';
 import { readConfig } from './config';
@@ -38,9 +38,14 @@ async function main(): Promise<void> {
       : (deviceIds) => deviceIds.some((id) => id.startsWith(config.crashAfterStoreOf)) && process.kill(process.pid, 'SIGKILL'),
   });
   await retryTransient('sweep grouping outbox', () => core.repository.sweep(), { logger: runtime.logger, maxMs: 5000 });
-  await runtime.consume('applications', [{ spec: own.applications, handle: applicationsHandler(core) }]);
-  await runtime.consume('list-changes', [{ spec: own.listChanges, handle: listChangesHandler(core) }]);
-  await runtime.consume('observations', [{ spec: own.observations, handle: observationsHandler(core) }]);
+  const consumers = [
+    await runtime.consume('applications', [{ spec: own.applications, handle: applicationsHandler(core) }]),
+    await runtime.consume('list-changes', [{ spec: own.listChanges, handle: listChangesHandler(core) }]),
+    await runtime.consume('observations', [{ spec: own.observations, handle: observationsHandler(core) }]),
+  ];
+  // A rebalance moves partitions, and so which entities this member writes: the cache and index are
+  // rebuilt from the store (after the outbox sweep) before the next batch.
+  for (const { consumer } of consumers) consumer.on(consumer.events.GROUP_JOIN, () => invalidateCore(core));
   await runtime.serve(config.grpcAddress, [deviceGroupingService({ repository: core.repository, processor: core.processor, clock: Date.now }, runtime.edge)]);
 }
 

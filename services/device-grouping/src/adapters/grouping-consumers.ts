@@ -6,6 +6,7 @@ import { cloneEvidenceOf } from '../domain/clone-suspicion';
 import type { GroupingCommand } from '../domain/grouping-commands';
 import type { GroupingPolicy } from '../domain/grouping-policy';
 import { MAX_IMEIS_PER_DEVICE } from '../domain/grouping-policy';
+import type { GroupingCache } from './grouping-cache';
 import type { GroupingProcessor, TracedCommand } from './grouping-processor';
 import type { GroupingRepository } from './grouping-repository';
 import type { ObservationIndex } from './observation-index';
@@ -14,6 +15,7 @@ import type { SiblingFinder } from './sibling-finder';
 export interface ConsumerDeps {
   processor: GroupingProcessor;
   repository: GroupingRepository;
+  cache: GroupingCache;
   index: ObservationIndex;
   siblings: SiblingFinder;
   policy: GroupingPolicy;
@@ -99,9 +101,10 @@ export function listChangesHandler(deps: ConsumerDeps): BatchHandler<ListChange>
 export function observationsHandler(deps: ConsumerDeps): BatchHandler<Observation> {
   return async (records) => {
     const now = deps.clock();
-    const { imeis, index } = await deps.index.record(records.map((r) => r.value), now);
+    await deps.cache.ready();
+    const imeis = await deps.index.record(records.map((r) => r.value), now);
     const seenWith = new Map(imeis.map((i) => [i.imei14, i.seenWith] as const));
-    const commands: TracedCommand[] = (await deps.siblings.commandsFor(seenWith, index)).map((command) => ({ command }));
+    const commands: TracedCommand[] = deps.siblings.commandsFor(seenWith, now).map((command) => ({ command }));
     for (const imei of imeis) {
       const evidence = cloneEvidenceOf(imei.sightings, deps.policy);
       if (evidence !== undefined) commands.push({ command: { type: 'flag-clone', imei14: imei.imei14, evidence } });

@@ -3,8 +3,13 @@ import type { DeviceState } from '../domain/device';
 import type { CloneEvidence, Conflict } from '../domain/grouping-events';
 import type { ImeiLink, ImeiRecord } from '../domain/imei-record';
 
+/** Outbox fields of grouping documents: `outboxBatch` is the outbox batch that wrote the current version (see OutboxLedger). */
+export interface GroupingDocumentFields extends OutboxFields {
+  outboxBatch?: string;
+}
+
 /** Collection `devices`: `_id` = device id; the device plus its outbox of DeviceEvents. */
-export interface DeviceDocument extends OutboxFields {
+export interface DeviceDocument extends GroupingDocumentFields {
   device: Omit<DeviceState, 'version'>;
   /** On top for ListPendingSiblings by owner. */
   ownerRef: string;
@@ -15,7 +20,7 @@ export interface DeviceDocument extends OutboxFields {
  * It is the link collection: an IMEI's record names at most one device, and the record is created with
  * an insert-if-absent on `_id` (FerretDB cannot enforce unique array elements, and indexes only `_id`).
  */
-export interface ImeiDocument extends OutboxFields {
+export interface ImeiDocument extends GroupingDocumentFields {
   record: Omit<ImeiRecord, 'version'>;
   /** Number of open conflicts, on top for ListConflicts' scan. */
   openConflicts: number;

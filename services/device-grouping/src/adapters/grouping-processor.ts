@@ -1,6 +1,7 @@
 import type { Context } from '@opentelemetry/api';
 import { tacOf } from '@imei/imei-rules';
 import { DomainError } from '@imei/errors';
+import { VersionConflictError } from '@imei/outbox';
 import type { DeviceState } from '../domain/device';
 import { causeOf, decide } from '../domain/grouping-decide';
 import type { GroupingCommand, GroupingView } from '../domain/grouping-commands';
@@ -9,7 +10,8 @@ import type { Conflict, DeviceEventOf, GroupingEvent } from '../domain/grouping-
 import { grandfatheredDeviceIdOf } from '../domain/grouping-ids';
 import type { GroupingPolicy } from '../domain/grouping-policy';
 import { evolveImei, type ImeiRecord } from '../domain/imei-record';
-import type { GroupingRepository, Loaded } from './grouping-repository';
+import type { GroupingCache } from './grouping-cache';
+import type { GroupingRepository, Loaded, StoredDocument } from './grouping-repository';
 import type { TacDirectory } from './tac-directory';
 
 /** A command with the trace context of the input that caused it. */
@@ -32,22 +34,35 @@ export interface GroupingProcessorOptions {
 type Dirty<T, E> = { before: Loaded<T> | undefined; events: E[]; cause: string; trace?: Context };
 
 /**
- * Runs grouping commands in batches against the store: loads the entities they touch by `_id`
- * reads, decides each command in order on the in-memory state, and stores one change per touched
- * entity (IMEI records first, then devices, so a device never names an IMEI whose record does not
- * name it), then publishes. A command touching an entity already changed in the batch first flushes
- * the batch, so each entity change is one version. Replayed inputs re-publish unsent stored events.
+ * Runs grouping commands in batches: takes the entities they touch from the cache (reading by `_id`
+ * only what it does not hold), decides each command in order on the in-memory state, and stores one
+ * change per touched entity (IMEI records first, then devices, so a device never names an IMEI whose
+ * record does not name it) in one outbox batch, then publishes the batch with one producer call. A
+ * command touching an entity already changed in the batch first flushes the batch, so each entity
+ * change is one version. Replayed inputs re-publish unsent stored events. Runs one at a time in the
+ * process (the consumers and gRPC share the cache), so its writes never race each other.
  */
 export class GroupingProcessor {
+  private queue: Promise<unknown> = Promise.resolve();
+
   constructor(
     private readonly repository: GroupingRepository,
+    private readonly cache: GroupingCache,
     private readonly tac: TacDirectory,
     private readonly policy: GroupingPolicy,
     private readonly options: GroupingProcessorOptions = {},
   ) {}
 
-  async run(commands: readonly TracedCommand[], now: Date): Promise<RunResult> {
-    const batch = new BatchState(this.repository, this.tac, this.policy);
+  run(commands: readonly TracedCommand[], now: Date): Promise<RunResult> {
+    const result = this.queue.then(() => this.runNow(commands, now));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async runNow(commands: readonly TracedCommand[], now: Date): Promise<RunResult> {
+    if (commands.length === 0) return { refused: [], linkedImeis: [] };
+    await this.cache.ready();
+    const batch = new BatchState(this.repository, this.cache, this.tac, this.policy);
     await batch.load(commands.map((c) => c.command));
     const refused: RunResult['refused'] = [];
     for (const [index, { command, trace }] of commands.entries()) {
@@ -60,25 +75,46 @@ export class GroupingProcessor {
         continue;
       }
       batch.noteReplays(command);
-      if (batch.overlapsDirty(events)) await this.flush(batch, true);
+      if (batch.overlapsDirty(events)) await this.flush(batch);
       batch.apply(events, causeOf(command), trace);
     }
-    await this.flush(batch, false);
+    await this.flush(batch);
     return { refused, linkedImeis: [...batch.linked] };
   }
 
-  private async flush(batch: BatchState, reload: boolean): Promise<void> {
+  private async flush(batch: BatchState): Promise<void> {
     const { imeiWrites, deviceWrites, conflicts, replays } = batch.takeDirty();
-    if (imeiWrites.length + deviceWrites.length + replays.imeis.length + replays.devices.length === 0) return;
-    const imeis = await this.repository.storeImeis(imeiWrites);
-    // After the records: a conflict is listed only once its record holds it. A crash before this line
-    // leaves the records pending, and the sweep or the replay projects them again.
-    await this.repository.projectConflicts(conflicts);
-    const devices = await this.repository.storeDevices(deviceWrites);
+    const writes = imeiWrites.length + deviceWrites.length;
+    if (writes + replays.imeis.length + replays.devices.length === 0) return;
+    const batchId = writes === 0 ? undefined : this.repository.ledger.newBatchId();
+    let imeis: StoredDocument[] = [];
+    let devices: StoredDocument[] = [];
+    if (batchId !== undefined) {
+      await this.repository.ledger.open(batchId, this.repository.ledgerEntries(imeiWrites, deviceWrites));
+      try {
+        imeis = await this.repository.storeImeis(imeiWrites, batchId);
+        // After the records: a conflict is listed only once its record holds it. A crash before this line
+        // leaves the batch open, and the sweep or the replay projects them again.
+        await this.repository.projectConflicts(conflicts);
+        devices = await this.repository.storeDevices(deviceWrites, batchId);
+      } catch (error) {
+        if (error instanceof VersionConflictError) this.cache.forget({ imeis: imeiWrites.map((w) => w.after.imei14), devices: deviceWrites.map((w) => w.after.deviceId) });
+        throw error;
+      }
+    }
+    const storedImeis = imeiWrites.map((w, i) => loadedAfter(w.after, imeis[i]!));
+    const storedDevices = deviceWrites.map((w, i) => loadedAfter(w.after, devices[i]!));
+    this.cache.stored(storedDevices, storedImeis);
+    batch.stored(storedImeis, storedDevices);
     this.options.afterStore?.(devices.map((c) => c.id));
-    await this.repository.publish({ imeis, devices }, replays);
-    if (reload) await batch.reload(imeis.map((c) => c.id), devices.map((c) => c.id));
+    await this.repository.publish({ imeis, devices }, replays, batchId);
+    this.cache.published([...storedDevices, ...replays.devices], [...storedImeis, ...replays.imeis]);
   }
+}
+
+/** The entity as stored: the decided state at its new version, with its outbox. */
+function loadedAfter<T extends { version: number }>(after: T, stored: StoredDocument): Loaded<T> {
+  return { state: { ...after, version: stored.version }, outbox: stored.outbox, outboxPending: stored.events.length > 0, outboxSentVersion: stored.sentVersion };
 }
 
 /** The devices and IMEI records a command names directly (devices of its IMEIs' links and conflicts come with them). */
@@ -116,6 +152,7 @@ class BatchState {
 
   constructor(
     private readonly repository: GroupingRepository,
+    private readonly cache: GroupingCache,
     private readonly tac: TacDirectory,
     private readonly policy: GroupingPolicy,
   ) {}
@@ -135,14 +172,14 @@ class BatchState {
       for (const id of touched.imeiIds) imeiIds.add(id);
       if (command.type === 'confirm-sibling') confirmImeis.push(...command.application.imei14s);
     }
-    const [imeis, blacks] = await Promise.all([this.repository.loadImeis([...imeiIds]), this.repository.blackReasons(confirmImeis)]);
+    const [imeis, blacks] = await Promise.all([this.cache.loadImeis(imeiIds), this.repository.blackReasons(confirmImeis)]);
     this.blackReasons = blacks;
     for (const [id, loaded] of imeis) this.track('imei', id, loaded);
     for (const loaded of imeis.values()) {
       if (loaded.state.link) deviceIds.add(loaded.state.link.deviceId);
       for (const c of loaded.state.conflicts) deviceIds.add(c.existingDeviceId).add(c.claimingDeviceId);
     }
-    const devices = await this.repository.loadDevices([...deviceIds]);
+    const devices = await this.cache.loadDevices(deviceIds);
     for (const [id, loaded] of devices) this.track('device', id, loaded);
     const tacs = new Set<string>();
     for (const id of imeiIds) tacs.add(tacOf(id) ?? '');
@@ -151,11 +188,10 @@ class BatchState {
     await this.tac.prefetch(tacs);
   }
 
-  /** Re-reads entities after a mid-batch flush (their versions and outboxes moved). */
-  async reload(imeiIds: readonly string[], deviceIds: readonly string[]): Promise<void> {
-    const [imeis, devices] = await Promise.all([this.repository.loadImeis(imeiIds), this.repository.loadDevices(deviceIds)]);
-    for (const [id, loaded] of imeis) this.track('imei', id, loaded);
-    for (const [id, loaded] of devices) this.track('device', id, loaded);
+  /** Entities just stored: the next changes of this batch start from their new versions and outboxes. */
+  stored(imeis: readonly Loaded<ImeiRecord>[], devices: readonly Loaded<DeviceState>[]): void {
+    for (const loaded of imeis) this.track('imei', loaded.state.imei14, loaded);
+    for (const loaded of devices) this.track('device', loaded.state.deviceId, loaded);
   }
 
   private track(kind: 'imei' | 'device', id: string, loaded: Loaded<any>): void {

@@ -1,24 +1,29 @@
-import type { AnyBulkWriteOperation, Db } from 'mongodb';
+import type { Db } from 'mongodb';
 import type { Observation } from '@imei/contracts';
 import { isImeiBody } from '@imei/imei-rules';
-import { findByIds } from '@imei/mongo';
-import { mergeSightings, type Sighting } from '../domain/clone-suspicion';
+import type { Sighting } from '../domain/clone-suspicion';
 import type { GroupingPolicy } from '../domain/grouping-policy';
 import type { SubscriberImeis } from '../domain/sibling-inference';
+import { SubscriberIndex, type IndexedSighting } from '../domain/subscriber-index';
 import type { SubscriberKeys } from './subscriber-keys';
 
-/** Collection `imei_activity`: `_id` = imei14 → when it was last seen with each subscriber key, and recent sightings. */
-interface ActivityDocument {
+/**
+ * Collection `index_segments`: `_id` = time-ordered id → the sightings one batch of observations
+ * added to the index, column by column (FerretDB 1.x stores no nested arrays). Insert-only: one write
+ * per batch whatever its size; segments past the retention are deleted at load.
+ */
+interface SegmentDocument {
   _id: string;
-  subscribers: Record<string, number>;
-  sightings: Sighting[];
+  maxAtMs: number;
+  imeis: string[];
+  imsiKeys: string[];
+  msisdnKeys: string[];
+  operators: string[];
+  atMs: number[];
 }
 
-/** Collection `subscriber_imeis`: `_id` = subscriber key → when each IMEI was last seen with it. */
-interface SubscriberDocument {
-  _id: string;
-  imeis: Record<string, number>;
-}
+/** Sightings per segment document (a few hundred KB). */
+const SEGMENT_ROWS = 10_000;
 
 /** What one batch of observations left in the index, per observed IMEI. */
 export interface RecordedImei {
@@ -26,106 +31,108 @@ export interface RecordedImei {
   /** Subscribers it was seen with in this batch → last seen (ms). */
   seenWith: Map<string, number>;
   /** Its recent sightings after the batch (clone evidence). */
-  sightings: Sighting[];
+  sightings: readonly Sighting[];
 }
 
+let segmentSequence = 0;
+
 /**
- * The index sibling inference and clone suspicion need, keyed by `_id` only: per IMEI its subscribers
- * and sightings, per subscriber its IMEIs (observations arrive keyed by imei14, inference needs them by
- * subscriber). Subscribers are pseudonymised keys; entries older than the retention are dropped.
+ * The subscriber index sibling inference and clone suspicion need (observations arrive keyed by
+ * imei14, inference needs them by subscriber): held in memory ({@link SubscriberIndex}) and persisted
+ * as segments of the sightings that changed it, written before the batch's offsets are committed, so
+ * a crash loses nothing (the uncommitted batch is replayed; applying it again changes nothing). It is
+ * rebuilt from the segments when first needed and after a rebalance. Subscribers are pseudonymised keys.
  */
 export class ObservationIndex {
+  private memory: SubscriberIndex;
+  private loading: Promise<void> | undefined;
+
   constructor(
     private readonly db: Db,
     private readonly keys: SubscriberKeys,
     private readonly policy: GroupingPolicy,
     /** How long an IMEI–subscriber pair is kept: at least the sibling window. */
     private readonly retentionMs: number,
-  ) {}
-
-  private get activity() {
-    return this.db.collection<ActivityDocument>('imei_activity');
+    private readonly clock: () => number,
+  ) {
+    this.memory = new SubscriberIndex(policy.maxSightings);
   }
 
-  private get subscribers() {
-    return this.db.collection<SubscriberDocument>('subscriber_imeis');
+  private get segments() {
+    return this.db.collection<SegmentDocument>('index_segments');
+  }
+
+  /** Loads the persisted segments once (again after `invalidate`); concurrent callers share it. */
+  ready(): Promise<void> {
+    this.loading ??= this.load().catch((error: unknown) => {
+      this.loading = undefined;
+      throw error;
+    });
+    return this.loading;
+  }
+
+  invalidate(): void {
+    this.loading = undefined;
+  }
+
+  private async load(): Promise<void> {
+    const oldest = this.clock() - this.retentionMs;
+    await this.segments.deleteMany({ maxAtMs: { $lt: oldest } });
+    const memory = new SubscriberIndex(this.policy.maxSightings);
+    for await (const doc of this.segments.find({}).sort({ _id: 1 })) {
+      memory.apply(doc.imeis.map((imei14, i) => ({ imei14, imsiKey: doc.imsiKeys[i]!, msisdnKey: doc.msisdnKeys[i]!, operatorId: doc.operators[i]!, atMs: doc.atMs[i]! })), oldest);
+    }
+    memory.prune(oldest);
+    this.memory = memory;
   }
 
   /** Records a batch; malformed IMEIs are left out (they name no phone to group). */
-  async record(observations: readonly Observation[], now: number): Promise<{ imeis: RecordedImei[]; index: Map<string, SubscriberImeis> }> {
-    const byImei = new Map<string, { seenWith: Map<string, number>; sightings: Sighting[] }>();
+  async record(observations: readonly Observation[], now: number): Promise<RecordedImei[]> {
+    await this.ready();
+    const batch: IndexedSighting[] = [];
+    const seenWith = new Map<string, Map<string, number>>();
     for (const o of observations) {
       if (o.malformed || !isImeiBody(o.imei14) || o.seenAt === undefined) continue;
-      const atMs = o.seenAt.getTime();
-      let entry = byImei.get(o.imei14);
-      if (!entry) byImei.set(o.imei14, (entry = { seenWith: new Map(), sightings: [] }));
-      const subscriberKeys: string[] = [];
-      if (o.imsi !== '') {
-        const imsiKey = this.keys.imsi(o.imsi);
-        subscriberKeys.push(imsiKey);
-        entry.sightings.push({ imsi: imsiKey, operatorId: o.operatorId, atMs });
-      }
-      if (o.msisdn !== '') subscriberKeys.push(this.keys.msisdn(o.msisdn));
-      for (const key of subscriberKeys) entry.seenWith.set(key, Math.max(entry.seenWith.get(key) ?? 0, atMs));
+      const sighting = { imei14: o.imei14, imsiKey: o.imsi === '' ? '' : this.keys.imsi(o.imsi), msisdnKey: o.msisdn === '' ? '' : this.keys.msisdn(o.msisdn), operatorId: o.operatorId, atMs: o.seenAt.getTime() };
+      batch.push(sighting);
+      let own = seenWith.get(o.imei14);
+      if (own === undefined) seenWith.set(o.imei14, (own = new Map()));
+      for (const key of [sighting.imsiKey, sighting.msisdnKey]) if (key !== '') own.set(key, Math.max(own.get(key) ?? 0, sighting.atMs));
     }
-    if (byImei.size === 0) return { imeis: [], index: new Map() };
-    const oldest = now - this.retentionMs;
+    const changes = this.memory.changes(batch);
+    for (let i = 0; i < changes.length; i += SEGMENT_ROWS) await this.persist(changes.slice(i, i + SEGMENT_ROWS));
+    this.memory.apply(changes, now - this.retentionMs);
+    return [...seenWith].map(([imei14, seen]) => ({ imei14, seenWith: seen, sightings: this.memory.sightingsOf(imei14) }));
+  }
 
-    const stored = await findByIds(this.activity, byImei.keys());
-    const storedById = new Map(stored.map((d) => [d._id, d]));
-    const imeis: RecordedImei[] = [];
-    const activityWrites: AnyBulkWriteOperation<ActivityDocument>[] = [];
-    const subscriberWrites = new Map<string, Record<string, number>>();
-    for (const [imei14, entry] of byImei) {
-      const previous = storedById.get(imei14);
-      const subscribers: Record<string, number> = {};
-      for (const [key, at] of Object.entries(previous?.subscribers ?? {})) if (at >= oldest) subscribers[key] = at;
-      for (const [key, at] of entry.seenWith) {
-        subscribers[key] = Math.max(subscribers[key] ?? 0, at);
-        const forSubscriber = subscriberWrites.get(key) ?? {};
-        forSubscriber[`imeis.${imei14}`] = at;
-        subscriberWrites.set(key, forSubscriber);
-      }
-      const sightings = mergeSightings((previous?.sightings ?? []).filter((s) => s.atMs >= oldest), entry.sightings, this.policy.maxSightings);
-      activityWrites.push({ replaceOne: { filter: { _id: imei14 }, replacement: { subscribers, sightings }, upsert: true } });
-      imeis.push({ imei14, seenWith: entry.seenWith, sightings });
-    }
-    await Promise.all([
-      this.activity.bulkWrite(activityWrites, { ordered: false }),
-      this.subscribers.bulkWrite(
-        [...subscriberWrites].map(([key, fields]) => ({ updateOne: { filter: { _id: key }, update: { $max: fields }, upsert: true } })),
-        { ordered: false },
-      ),
-    ]);
-    return { imeis, index: await this.subscriberImeis([...subscriberWrites.keys()], now) };
+  private async persist(rows: readonly IndexedSighting[]): Promise<void> {
+    segmentSequence = (segmentSequence + 1) % 1_000_000;
+    await this.segments.insertOne({
+      _id: `${Date.now().toString(36).padStart(9, '0')}-${process.pid}-${String(segmentSequence).padStart(6, '0')}-${Math.random().toString(36).slice(2, 8)}`,
+      maxAtMs: rows.reduce((max, r) => Math.max(max, r.atMs), 0),
+      imeis: rows.map((r) => r.imei14),
+      imsiKeys: rows.map((r) => r.imsiKey),
+      msisdnKeys: rows.map((r) => r.msisdnKey),
+      operators: rows.map((r) => r.operatorId),
+      atMs: rows.map((r) => r.atMs),
+    });
   }
 
   /** The recent subscribers of IMEIs (for inference when they get linked to a device). */
   async subscribersOf(imei14s: readonly string[], now: number): Promise<Map<string, Map<string, number>>> {
-    if (imei14s.length === 0) return new Map();
+    await this.ready();
     const oldest = now - this.retentionMs;
-    const docs = await findByIds(this.activity, imei14s, { projection: { subscribers: 1 } });
-    return new Map(docs.map((d) => [d._id, new Map(Object.entries(d.subscribers).filter(([, at]) => at >= oldest))]));
+    const found = new Map<string, Map<string, number>>();
+    for (const imei14 of imei14s) {
+      const subscribers = this.memory.subscribersOf(imei14, oldest);
+      if (subscribers.size > 0) found.set(imei14, subscribers);
+    }
+    return found;
   }
 
-  /** What the index holds for these subscribers; entries past retention are dropped from the store too. */
-  async subscriberImeis(keys: readonly string[], now: number): Promise<Map<string, SubscriberImeis>> {
-    if (keys.length === 0) return new Map();
+  /** What the index holds for these subscribers (call after `ready`). */
+  subscriberImeis(keys: Iterable<string>, now: number): Map<string, SubscriberImeis> {
     const oldest = now - this.retentionMs;
-    const docs = await findByIds(this.subscribers, keys);
-    const index = new Map<string, SubscriberImeis>();
-    const prune: AnyBulkWriteOperation<SubscriberDocument>[] = [];
-    for (const doc of docs) {
-      const live = new Map<string, number>();
-      const stale: Record<string, ''> = {};
-      for (const [imei14, at] of Object.entries(doc.imeis)) {
-        if (at >= oldest) live.set(imei14, at);
-        else stale[`imeis.${imei14}`] = '';
-      }
-      index.set(doc._id, live);
-      if (Object.keys(stale).length > 0) prune.push({ updateOne: { filter: { _id: doc._id }, update: { $unset: stale } } });
-    }
-    if (prune.length > 0) await this.subscribers.bulkWrite(prune, { ordered: false });
-    return index;
+    return new Map([...keys].map((key) => [key, this.memory.imeisOf(key, oldest)] as const));
   }
 }
