@@ -16,7 +16,6 @@ import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
-import { Client, credentials, Metadata } from '@grpc/grpc-js';
 import { ListStateServiceService, topics, type Observation } from '@imei/contracts';
 import { devToken, startGrpcServer, TokenTable } from '@imei/grpc';
 import { startOfAlmatyDay } from '@imei/imei-rules';
@@ -28,6 +27,7 @@ import { ListReadModel } from '@imei/list-state/dist/adapters/list-read-model';
 import { listStateApp } from '@imei/list-state/dist/adapters/list-state-app';
 import { PackedImeiCache } from '@imei/list-state/dist/adapters/packed-imei-cache';
 import { parseListPolicy } from '@imei/list-state/dist/domain/list-policy';
+import { H2GrpcClient } from './list-state-grpc-h2';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const OBSERVATIONS = env('BENCH_OBSERVATIONS', 1_000_000);
@@ -63,8 +63,11 @@ async function observationFigures(): Promise<{ grpcPort: number; httpPort: numbe
     listCommands: await createTestTopic(topics.listCommands, kafka, 6),
     listChanges: await createTestTopic(topics.listChanges, kafka, 6),
   };
-  const producer = new TopicProducer(kafka, { ordered: false, acksAll: false });
-  await producer.connect();
+  // list-state's producer as the service runs it (ordered: idempotent, one request in flight; acks all);
+  // the inputs are published by a producer of their own.
+  const producer = new TopicProducer(kafka);
+  const inputs = new TopicProducer(kafka, { ordered: false, acksAll: false });
+  await Promise.all([producer.connect(), inputs.connect()]);
   const store = await testStore('list_state_bench');
   const logger = createLogger('list-state-bench', 'error');
   const edge = { authenticator: TokenTable.dev(), logger };
@@ -83,11 +86,22 @@ async function observationFigures(): Promise<{ grpcPort: number; httpPort: numbe
     },
     readModel: { kafka, groupId: uniqueName('list-state.bench-read-model'), initialCapacity: 1 << 21 },
   });
+  // BENCH_VERBOSE: time spent inside the processor (all partitions summed) versus wall time.
+  let busyMs = 0;
+  const process_ = app.processor.process.bind(app.processor);
+  app.processor.process = async (partition, batch) => {
+    const t0 = performance.now();
+    try {
+      return await process_(partition, batch);
+    } finally {
+      busyMs += performance.now() - t0;
+    }
+  };
   const publish = async (imeis: readonly string[], seenAt: number): Promise<void> => {
     const chunk = 5000;
     const sends: Promise<unknown>[] = [];
     for (let i = 0; i < imeis.length; i += chunk) {
-      sends.push(producer.send(own.observations, imeis.slice(i, i + chunk).map((imei14) => ({
+      sends.push(inputs.send(own.observations, imeis.slice(i, i + chunk).map((imei14) => ({
         key: imei14,
         value: { imei14, imeiRaw: imei14, malformed: false, checkDigitInvalid: false, imsi: '', msisdn: '', operatorId: 'kcell', seenAt: new Date(seenAt), rat: 0, observationId: '' } satisfies Observation,
       }))));
@@ -103,12 +117,14 @@ async function observationFigures(): Promise<{ grpcPort: number; httpPort: numbe
    */
   const drain = async (count: number): Promise<{ seconds: number; perSecond: number }> => {
     const from = consumed;
+    const busyBefore = busyMs;
     const firstIndex = batches.length;
     consumer.consumer.resume([{ topic: own.observations.name }]);
     await drained(from + count);
     const first = batches[firstIndex]!;
     const last = batches[batches.length - 1]!;
     const seconds = (last.at - first.at) / 1000;
+    if (process.env.BENCH_VERBOSE) out(`  ${batches.length - firstIndex} batches, ${fmt(count / (batches.length - firstIndex))} inputs each on average, ${fmt(busyMs - busyBefore)} ms inside the processor (summed over partitions)`);
     return { seconds, perSecond: (last.consumed - first.consumed) / seconds };
   };
 
@@ -153,7 +169,7 @@ async function observationFigures(): Promise<{ grpcPort: number; httpPort: numbe
       http.server.close();
       await consumer.stop();
       await app.feed!.stop();
-      await producer.disconnect();
+      await Promise.all([producer.disconnect(), inputs.disconnect()]);
       await store.drop();
       await deleteTopics(Object.values(own).map((t) => t.name), kafka);
     },
@@ -215,15 +231,8 @@ async function loadProcess(kind: string, port: number, seconds: number, imeis: n
   const latencies: number[] = [];
   let imeisChecked = 0;
   const end = Date.now() + seconds * 1000;
-  // A lean grpc-js client (no interceptor, no retry machinery, metadata built once): the load process
-  // should measure the server, not spend its core on per-call client plumbing.
-  const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure(), { 'grpc.enable_retries': 0 });
-  const metadata = new Metadata();
-  metadata.set('authorization', `Bearer ${devToken('operator:kcell')}`);
-  const unaryCall = <Req, Res>(method: { path: string; requestSerialize: (r: Req) => Buffer; responseDeserialize: (b: Buffer) => Res }, req: Req) =>
-    new Promise<Res>((resolve, reject) => {
-      client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, req, metadata, { deadline: Date.now() + 5000 }, (error, res) => (error ? reject(error) : resolve(res!)));
-    });
+  // gRPC over a plain HTTP/2 session (see list-state-grpc-h2.ts): the load process measures the server.
+  const client = new H2GrpcClient(`127.0.0.1:${port}`, `Bearer ${devToken('operator:kcell')}`);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const httpGet = (path: string) =>
     new Promise<number>((resolve, reject) => {
@@ -238,10 +247,13 @@ async function loadProcess(kind: string, port: number, seconds: number, imeis: n
     const started = performance.now();
     if (kind === 'grpc-batch') {
       const batch = Array.from({ length: 1000 }, pick);
-      await unaryCall(ListStateServiceService.checkImeis, { imeis: batch });
+      const { statuses } = await client.unary(ListStateServiceService.checkImeis, { imeis: batch });
+      if (statuses.length !== batch.length || !statuses.every((s) => s.known)) throw new Error('batch check answered wrongly');
       imeisChecked += batch.length;
     } else if (kind === 'grpc-single') {
-      await unaryCall(ListStateServiceService.checkImei, { imei: pick() });
+      const imei = pick();
+      const answer = await client.unary(ListStateServiceService.checkImei, { imei });
+      if (!answer.known || answer.imei14 !== imei) throw new Error(`check of ${imei} answered wrongly`);
       imeisChecked++;
     } else {
       const status = await httpGet(`/n5g-eir-eic/v1/equipment-status?pei=imei-${pick()}0`);
@@ -250,7 +262,7 @@ async function loadProcess(kind: string, port: number, seconds: number, imeis: n
     }
     latencies.push(performance.now() - started);
   };
-  const concurrency = kind === 'grpc-batch' ? 4 : 8;
+  const concurrency = kind === 'grpc-batch' ? 4 : Number(process.env.BENCH_CONCURRENCY ?? 8);
   // Warm-up (JIT, connections), not counted.
   for (let i = 0; i < 200; i++) await one();
   latencies.length = 0;
@@ -310,7 +322,7 @@ async function main(): Promise<void> {
   // BENCH_STACK_UP=0 runs against a stack already up (e.g. another engineer's FerretDB on 27017).
   if (process.env.BENCH_STACK_UP !== '0') execFileSync('bash', [join(repoRoot, 'deploy/local/stack.sh'), 'up'], { stdio: 'inherit', cwd: repoRoot });
   const bench = await observationFigures();
-  for (const kind of (process.env.BENCH_LOADS ?? 'grpc-batch,grpc-single,http').split(',')) {
+  for (const kind of (process.env.BENCH_LOADS ?? 'grpc-batch,grpc-single,http').split(',').filter((k) => k !== '' && k !== 'none')) {
     const processes = kind === 'grpc-batch' ? 1 : LOAD_PROCESSES;
     const r = await load(kind, kind === 'http' ? bench.httpPort : bench.grpcPort, processes);
     const unit = kind === 'grpc-batch' ? 'IMEIs/s' : 'req/s';
@@ -318,7 +330,7 @@ async function main(): Promise<void> {
   }
   await bench.stop();
 
-  for (const what of ['read-model', 'known-imei-cache']) {
+  for (const what of MEMORY_IMEIS > 0 ? ['read-model', 'known-imei-cache'] : []) {
     const m = await memory(what, MEMORY_IMEIS);
     out(`${what} at ${fmt(m.size)} IMEIs: ${(m.arrayBytes / m.size).toFixed(1)} array bytes/IMEI, ${(m.rssDelta / m.size).toFixed(1)} resident bytes/IMEI (RSS +${fmt(m.rssDelta / MB)} MB), filled in ${m.seconds.toFixed(1)} s`);
   }
