@@ -1,5 +1,4 @@
 import { topics } from '@imei/contracts';
-import { retryTransient } from '@imei/mongo';
 import { ServiceRuntime } from '@imei/runtime';
 import { notifierApp } from './adapters/notifier-app';
 import { readConfig } from './config';
@@ -29,7 +28,6 @@ async function main(): Promise<void> {
     // Fault injection for the crash test only (see OperatorNotifierConfig.crashAfterStore).
     afterStore: config.crashAfterStore ? () => process.kill(process.pid, 'SIGKILL') : undefined,
   });
-  await retryTransient('sweep block-list outbox', () => app.blockListStore.sweep(), { logger: runtime.logger, maxMs: 5000 });
   await runtime.consume(config.blockListGroup, app.blockListConsumer, { fromBeginning: config.fromBeginning });
   await runtime.consume('subscriber-index', app.subscriberIndexConsumer, { fromBeginning: config.fromBeginning });
   let noticeRun = Promise.resolve();

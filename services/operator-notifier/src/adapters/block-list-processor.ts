@@ -1,10 +1,9 @@
 import type { Context } from '@opentelemetry/api';
-import { ListState, type ListChange } from '@imei/contracts';
+import { ListState, type BlockListEntry, type ListChange, type TopicSpec } from '@imei/contracts';
 import { PoisonRecordError } from '@imei/errors';
-import type { ConsumedRecord } from '@imei/kafka';
-import { storedEvent, VersionConflictError, type EntityChange, type StoredChange } from '@imei/outbox';
-import { decideBlockList, type ListChangeFacts, type ListStateName } from '../domain/block-list-projection';
-import { blockListEntryOf, type BlockListDocument, type BlockListStore } from './block-list-store';
+import type { ConsumedRecord, OutgoingRecord, TopicProducer } from '@imei/kafka';
+import { decideBlockList, needsStoredProjection, type BlockListDecision, type ListChangeFacts, type ListStateName, type ProjectedImei } from '../domain/block-list-projection';
+import { blockListEntryOf, ProjectionConflictError, type BlockListStore, type ProjectionWrite } from './block-list-store';
 
 const stateNames: Record<number, ListStateName> = {
   [ListState.LIST_STATE_WHITE]: 'white',
@@ -36,7 +35,10 @@ export interface BlockListBatchOutcome {
   blocked: number;
   unblocked: number;
   stale: number;
+  /** Stored states published again because their input came again (redelivery or duplicate). */
   republished: number;
+  /** Projections read from the store (runs that are not all first versions, and redeliveries). */
+  reads: number;
 }
 
 export interface BlockListProcessorOptions {
@@ -44,65 +46,94 @@ export interface BlockListProcessorOptions {
   afterStore?: () => void;
 }
 
+interface Run {
+  facts: ListChangeFacts[];
+  trace: Context;
+}
+
 /**
- * Applies a batch of list changes of one partition to the block-list projection, store-then-publish
- * (design §4): each IMEI's new projection and its record or tombstone in one document write, then
- * published with the ordered producer, then marked sent. Unacknowledged events of the documents it
- * reads are re-published first, so a retried batch or a replay re-publishes the same version.
+ * Applies a consumed batch of list changes of one partition to the block-list projection as a whole
+ * (design §4, at-least-once with an exactly-once effect): the stored projections the batch needs are
+ * read at once (none for IMEIs whose changes are all first versions), every IMEI is decided, the new
+ * projections are stored in one insert and one update call, then every record and tombstone goes out in
+ * one producer call (ordered, idempotent). Offsets are committed after that. A crash or failed publish
+ * after the store redelivers the batch; the runs whose newest change is the stored version then
+ * re-publish the stored state at that version, so nothing is lost and nothing older is re-published.
  */
 export class BlockListProcessor {
   constructor(
     private readonly store: BlockListStore,
+    private readonly producer: TopicProducer,
+    readonly blockListTopic: TopicSpec<BlockListEntry>,
     private readonly options: BlockListProcessorOptions = {},
   ) {}
 
   async process(records: readonly ConsumedRecord<ListChange>[]): Promise<BlockListBatchOutcome> {
-    const outcome: BlockListBatchOutcome = { changes: records.length, blocked: 0, unblocked: 0, stale: 0, republished: 0 };
-    const byKey = new Map<string, { facts: ListChangeFacts[]; trace: Context }>();
+    const runs = new Map<string, Run>();
     for (const record of records) {
       const facts = listChangeFacts(record);
-      const group = byKey.get(facts.imei14);
-      if (group) {
-        group.facts.push(facts);
-        group.trace = record.traceContext;
-      } else byKey.set(facts.imei14, { facts: [facts], trace: record.traceContext });
+      const run = runs.get(facts.imei14);
+      if (run) {
+        run.facts.push(facts);
+        run.trace = record.traceContext;
+      } else runs.set(facts.imei14, { facts: [facts], trace: record.traceContext });
     }
-    const loaded = await this.store.load([...byKey.keys()]);
-    outcome.republished = await this.store.republishPending(loaded.values());
+    const outcome: BlockListBatchOutcome = { changes: records.length, blocked: 0, unblocked: 0, stale: 0, republished: 0, reads: 0 };
+    const toRead = [...runs].filter(([, run]) => needsStoredProjection(run.facts)).map(([id]) => id);
+    const stored = await this.store.load(toRead);
+    outcome.reads = toRead.length;
 
-    const changes: EntityChange<BlockListDocument>[] = [];
-    for (const [imei14, { facts, trace }] of byKey) {
-      const found = loaded.get(imei14);
-      const decision = decideBlockList(found?.projection, facts);
-      if (decision.kind === 'stale') outcome.stale++;
-      if (decision.kind === 'stale' || decision.kind === 'not-listed') continue;
-      const version = (found?.doc.version ?? 0) + 1;
-      const events = [];
-      if (decision.kind === 'block') {
-        events.push(storedEvent(this.store.blockListTopic, imei14, blockListEntryOf(decision.record), version, decision.cause, trace));
-        outcome.blocked++;
-      } else if (decision.kind === 'unblock') {
-        events.push(storedEvent(this.store.blockListTopic, imei14, null, version, decision.cause, trace));
-        outcome.unblocked++;
-      }
-      changes.push({
-        id: imei14,
-        expectedVersion: found?.doc.version ?? 0,
-        state: { listVersion: decision.next.listVersion, blocked: decision.next.blocked },
-        events,
-        previousOutbox: found?.doc.outbox ?? [],
-      });
-    }
-    let stored: StoredChange[];
-    try {
-      stored = await this.store.store(changes);
-    } catch (error) {
-      // Another member wrote one of these IMEIs (a rebalance): publish what we stored, retry from fresh reads.
-      if (error instanceof VersionConflictError) await this.store.publish(error.stored);
-      throw error;
+    const decisions = new Map<string, BlockListDecision>();
+    const writes: ProjectionWrite[] = [];
+    const decide = (imei14: string, current: ProjectedImei | undefined): void => {
+      const decision = decideBlockList(current, runs.get(imei14)!.facts);
+      decisions.set(imei14, decision);
+      if (decision.kind === 'block' || decision.kind === 'unblock' || decision.kind === 'remember') writes.push({ next: decision.next, previousVersion: current?.listVersion });
+    };
+    for (const imei14 of runs.keys()) decide(imei14, stored.get(imei14));
+    const { existing } = await this.store.write(writes);
+    if (existing.length > 0) {
+      // Decided as new but stored already: a redelivery of first versions (or a rival). Decide again.
+      const now = await this.store.load(existing);
+      outcome.reads += existing.length;
+      writes.length = 0;
+      for (const imei14 of existing) decide(imei14, now.get(imei14));
+      const again = await this.store.write(writes);
+      if (again.existing.length > 0) throw new ProjectionConflictError(again.existing);
     }
     this.options.afterStore?.();
-    await this.store.publish(stored);
+
+    const out: OutgoingRecord<BlockListEntry>[] = [];
+    for (const [imei14, decision] of decisions) {
+      const traceContext = runs.get(imei14)!.trace;
+      switch (decision.kind) {
+        case 'block':
+          out.push({ key: imei14, value: blockListEntryOf(decision.record), traceContext });
+          outcome.blocked++;
+          break;
+        case 'unblock':
+          out.push({ key: imei14, value: null, traceContext });
+          outcome.unblocked++;
+          break;
+        case 'replay': {
+          const { blocked } = decision.current;
+          out.push({ key: imei14, value: blocked ? blockListEntryOf(blocked) : null, traceContext });
+          outcome.republished++;
+          break;
+        }
+        case 'stale':
+          outcome.stale++;
+          break;
+        case 'remember':
+        case 'not-listed':
+          break;
+        default: {
+          const never: never = decision;
+          throw new Error(`unhandled decision ${JSON.stringify(never)}`);
+        }
+      }
+    }
+    await this.producer.send(this.blockListTopic, out);
     return outcome;
   }
 }

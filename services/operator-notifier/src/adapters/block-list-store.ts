@@ -1,17 +1,28 @@
-import type { Collection, Db } from 'mongodb';
-import type { BlockListEntry, TopicSpec } from '@imei/contracts';
-import type { TopicProducer } from '@imei/kafka';
-import type { Logger } from '@imei/log';
-import { Outbox, type EntityChange, type OutboxFields, type StoredChange } from '@imei/outbox';
+import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
+import type { BlockListEntry } from '@imei/contracts';
+import { findByIds } from '@imei/mongo';
 import type { BlockListRecord, ProjectedImei } from '../domain/block-list-projection';
 
-/** Collection `block_list`: `_id` = imei14, the last list version applied, the record when blocked, and its outbox. */
-export type BlockListDocument = OutboxFields & { listVersion: number; blocked: BlockListRecord | null };
+/** Collection `block_list`: `_id` = imei14, the last list version applied and the record while blocked. */
+export interface BlockListDocument {
+  _id: string;
+  listVersion: number;
+  blocked: BlockListRecord | null;
+}
 
-/** A projection as loaded, with what its next write and a re-publication need. */
-export interface LoadedProjection {
-  projection: ProjectedImei;
-  doc: BlockListDocument;
+/** A projection to write: the new state and the version it was decided against (undefined: none stored). */
+export interface ProjectionWrite {
+  next: ProjectedImei;
+  previousVersion: number | undefined;
+}
+
+/** Another writer stored some of these IMEIs first (a rebalance): re-read and decide again. Retriable. */
+export class ProjectionConflictError extends Error {
+  readonly retriable = true;
+  constructor(readonly ids: readonly string[]) {
+    super(`block-list projection changed under us for ${ids.length} IMEI(s): ${ids.slice(0, 5).join(', ')}`);
+    this.name = 'ProjectionConflictError';
+  }
 }
 
 export interface BlockListStoreOptions {
@@ -24,67 +35,71 @@ export function blockListEntryOf(record: BlockListRecord): BlockListEntry {
   return { imei14: record.imei14, imei: record.imei, reason: record.reason, blockedAt: new Date(record.blockedAtMs), listVersion: record.listVersion };
 }
 
-/** The block-list projection in Mongo: read by `_id`, changes stored with their block-list record through the outbox. */
+const isDuplicateKey = (e: unknown): boolean => (e as { code?: number }).code === 11000;
+
+/**
+ * The block-list projection in Mongo, written in the cheapest shapes the store has: new projections as
+ * one unordered `insertMany` (the unique `_id` rejects a second writer), changed ones as version-guarded
+ * updates in one `bulkWrite`; reads are concurrent `_id` look-ups.
+ */
 export class BlockListStore {
   readonly collection: Collection<BlockListDocument>;
-  private readonly outbox: Outbox<BlockListDocument>;
   private readonly readConcurrency: number;
 
-  constructor(
-    db: Db,
-    producer: TopicProducer,
-    logger: Logger,
-    readonly blockListTopic: TopicSpec<BlockListEntry>,
-    options: BlockListStoreOptions = {},
-  ) {
+  constructor(db: Db, options: BlockListStoreOptions = {}) {
     this.collection = db.collection<BlockListDocument>('block_list');
-    this.outbox = new Outbox(this.collection, producer, logger, { retainEvents: 2 });
     this.readConcurrency = options.readConcurrency ?? 32;
   }
 
-  /** Loads projections by imei14, one `_id` equality query each ($in is a full scan on FerretDB/SQLite). */
-  async load(imei14s: readonly string[]): Promise<Map<string, LoadedProjection>> {
-    const found = new Map<string, LoadedProjection>();
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < imei14s.length) {
-        const id = imei14s[next++]!;
-        const doc = await this.collection.findOne({ _id: id });
-        if (doc) found.set(id, { doc, projection: { imei14: id, listVersion: doc.listVersion, blocked: doc.blocked } });
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.readConcurrency, imei14s.length) }, worker));
-    return found;
+  /** Projections by imei14, one `_id` equality query each ($in is a full scan on FerretDB/SQLite). */
+  async load(imei14s: readonly string[]): Promise<Map<string, ProjectedImei>> {
+    const docs = await findByIds(this.collection, imei14s, {}, this.readConcurrency);
+    return new Map(docs.map((d) => [d._id, { imei14: d._id, listVersion: d.listVersion, blocked: d.blocked }]));
   }
 
   /** The current block-list records of IMEIs (null when known and not blocked, absent when never known). */
   async blocks(imei14s: readonly string[]): Promise<Map<string, BlockListRecord | null>> {
     const loaded = await this.load(imei14s);
-    return new Map([...loaded].map(([id, l]) => [id, l.projection.blocked]));
+    return new Map([...loaded].map(([id, p]) => [id, p.blocked]));
   }
 
-  store(changes: readonly EntityChange<BlockListDocument>[]): Promise<StoredChange[]> {
-    return this.outbox.store(changes);
+  /**
+   * Stores new projections. Inserts that hit an existing `_id` are returned (`existing`): the caller
+   * decides them again against what is stored. Updates whose stored version moved throw
+   * {@link ProjectionConflictError}.
+   */
+  async write(writes: readonly ProjectionWrite[]): Promise<{ existing: string[] }> {
+    const docOf = ({ next }: ProjectionWrite): BlockListDocument => ({ _id: next.imei14, listVersion: next.listVersion, blocked: next.blocked });
+    const inserts = writes.filter((w) => w.previousVersion === undefined).map(docOf);
+    const updates = writes.filter((w) => w.previousVersion !== undefined);
+    const [existing] = await Promise.all([this.insert(inserts), this.update(updates)]);
+    return { existing };
   }
 
-  publish(changes: readonly StoredChange[]): Promise<void> {
-    return this.outbox.publish(changes);
-  }
-
-  /** Publishes the events of loaded documents that were stored but never acknowledged (a crash or a failed publish). */
-  async republishPending(loaded: Iterable<LoadedProjection>): Promise<number> {
-    const pending: StoredChange[] = [];
-    for (const { doc } of loaded) {
-      if (!doc.outboxPending) continue;
-      pending.push({ id: doc._id, version: doc.version, events: doc.outbox.filter((e) => e.version > doc.outboxSentVersion) });
+  private async insert(docs: BlockListDocument[]): Promise<string[]> {
+    if (docs.length === 0) return [];
+    try {
+      await this.collection.insertMany(docs, { ordered: false });
+      return [];
+    } catch (error) {
+      const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
+      const errors = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []) as { code?: number; index: number }[];
+      if (errors.length === 0 || !errors.every(isDuplicateKey)) throw error;
+      return errors.map((e) => docs[e.index]!._id);
     }
-    await this.outbox.publish(pending);
-    return pending.length;
   }
 
-  /** Start-up sweep: publishes every stored record or tombstone not acknowledged before a crash. */
-  sweep(): Promise<number> {
-    return this.outbox.sweep();
+  private async update(writes: ProjectionWrite[]): Promise<void> {
+    if (writes.length === 0) return;
+    const ops: AnyBulkWriteOperation<BlockListDocument>[] = writes.map(({ next, previousVersion }) => ({
+      updateOne: { filter: { _id: next.imei14, listVersion: previousVersion! }, update: { $set: { listVersion: next.listVersion, blocked: next.blocked } } },
+    }));
+    const result = await this.collection.bulkWrite(ops, { ordered: false });
+    if (result.matchedCount !== writes.length) {
+      const now = await this.load(writes.map((w) => w.next.imei14));
+      const lost = writes.filter((w) => now.get(w.next.imei14)?.listVersion !== w.next.listVersion).map((w) => w.next.imei14);
+      if (lost.length > 0) throw new ProjectionConflictError(lost);
+    }
   }
 
   /** Number of IMEIs blocked in the projection (a scan: for tests and tools, not hot paths). */

@@ -57,6 +57,8 @@ export class NoticeScheduler {
     }
     await Promise.all([...latest.values()].map(async (change) => {
       const grey = change.state === ListState.LIST_STATE_GREY && change.blockDate !== undefined;
+      // An IMEI's first version that is not grey has no block date to keep, and none stored to clear.
+      if (!grey && change.version === 1) return;
       const doc = await this.schedule.findOne({ _id: change.imei14 });
       if ((!doc && !grey) || (doc && doc.listVersion >= change.version)) return;
       await this.schedule.replaceOne({ _id: change.imei14 }, {

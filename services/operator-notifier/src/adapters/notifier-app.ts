@@ -48,8 +48,8 @@ export const DEFAULT_ENFORCEMENT_GRACE_MS = 24 * 3_600_000;
 
 /** operator-notifier's parts wired together (used by main and by the integration tests). */
 export function notifierApp(options: NotifierAppOptions) {
-  const blockListStore = new BlockListStore(options.db, options.producer, options.logger, options.topics.blockList);
-  const blockListProcessor = new BlockListProcessor(blockListStore, { afterStore: options.afterStore });
+  const blockListStore = new BlockListStore(options.db);
+  const blockListProcessor = new BlockListProcessor(blockListStore, options.producer, options.topics.blockList, { afterStore: options.afterStore });
   const subscriberIndex = new SubscriberIndexStore(options.db, options.subscriberRetentionMs ?? 90 * 86_400_000, options.clock);
   const notices = new NoticeScheduler({
     db: options.db,

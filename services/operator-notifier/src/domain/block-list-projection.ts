@@ -41,8 +41,14 @@ export interface ProjectedImei {
 
 /** What to do about one IMEI after a run of its changes. */
 export type BlockListDecision =
-  /** Every change was at or below the applied version: a replay or a duplicate, no effect. */
+  /** Every change was below the applied version: an old replay or duplicate, no effect. */
   | { kind: 'stale' }
+  /**
+   * The newest change is the applied version: the input of the stored effect again (a redelivery after a
+   * crash or failed publish, or a duplicate). Re-publish the stored state at that version (design §4):
+   * its record when blocked, a tombstone otherwise; harmless when it was already published.
+   */
+  | { kind: 'replay'; current: ProjectedImei }
   /** Never blocked and still not blocked: nothing to remember or publish. */
   | { kind: 'not-listed' }
   /** A newer version that leaves the block list as it is (not blocked before or after). */
@@ -55,7 +61,7 @@ export type BlockListDecision =
 /**
  * Applies `changes` (one IMEI, topic order) to `current`. A change whose version is not above the
  * version already applied is skipped, so a replayed or duplicated older black change never reorders or
- * resurrects an entry. Several changes of one batch collapse into one decision: operators of a
+ * resurrects an entry; a run whose newest change is the applied version re-publishes the stored state. Several changes of one batch collapse into one decision: operators of a
  * compacted list need the final state, not every intermediate one.
  *
  * Without a stored projection, a change that is not black is dropped ('not-listed'): per-key order on
@@ -65,7 +71,9 @@ export type BlockListDecision =
 export function decideBlockList(current: ProjectedImei | undefined, changes: readonly ListChangeFacts[]): BlockListDecision {
   let state: ProjectedImei | undefined = current;
   let cause = '';
+  let newest = 0;
   for (const change of changes) {
+    newest = Math.max(newest, change.version);
     if (state && change.version <= state.listVersion) continue;
     cause = change.cause;
     if (change.state === 'black') {
@@ -77,10 +85,22 @@ export function decideBlockList(current: ProjectedImei | undefined, changes: rea
     }
   }
   if (state === undefined) return { kind: 'not-listed' };
-  if (state === current) return { kind: 'stale' };
+  if (state === current) return newest === current!.listVersion ? { kind: 'replay', current: current! } : { kind: 'stale' };
   if (state.blocked) return { kind: 'block', next: state, record: state.blocked, cause };
   if (current?.blocked) return { kind: 'unblock', next: state, cause };
   // Also when a black change came and went within this run: its version is remembered, so a later
   // duplicate of that black change is recognised as stale.
   return { kind: 'remember', next: state };
+}
+
+/**
+ * Whether deciding a run needs the stored projection. Not when every change is an IMEI's first version:
+ * a stored projection at version ≥ 1 could then only come from these same changes (a redelivery), and
+ * deciding them afresh gives the same record (same version, reason and blocked-at) or, for a first
+ * version that is not black, nothing. The store's unique `_id` still catches a redelivery (the insert
+ * of a new projection finds one), and then the run is decided again against what is stored.
+ * list-state's first change of every IMEI is version 1, so most changes are decided without a read.
+ */
+export function needsStoredProjection(changes: readonly ListChangeFacts[]): boolean {
+  return changes.some((c) => c.version !== 1);
 }

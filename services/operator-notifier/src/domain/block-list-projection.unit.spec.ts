@@ -1,4 +1,4 @@
-import { decideBlockList, type ListChangeFacts, type ProjectedImei } from './block-list-projection';
+import { decideBlockList, needsStoredProjection, type ListChangeFacts, type ProjectedImei } from './block-list-projection';
 
 const imei14 = '35693803564380';
 const change = (version: number, state: ListChangeFacts['state'], changedAtMs = version * 1000): ListChangeFacts => ({
@@ -25,7 +25,13 @@ describe('decideBlockList', () => {
   it('ignores a replayed or duplicate older black change after an unblock (no resurrection)', () => {
     const unblocked: ProjectedImei = { imei14, listVersion: 3, blocked: null };
     expect(decideBlockList(unblocked, [change(2, 'black')])).toEqual({ kind: 'stale' });
-    expect(decideBlockList(unblocked, [change(3, 'white')])).toEqual({ kind: 'stale' });
+    expect(decideBlockList(unblocked, [change(1, 'black'), change(2, 'black')])).toEqual({ kind: 'stale' });
+  });
+
+  it('re-publishes the stored state when the newest change of a run is the applied version (redelivery)', () => {
+    const unblocked: ProjectedImei = { imei14, listVersion: 3, blocked: null };
+    expect(decideBlockList(unblocked, [change(3, 'white')])).toEqual({ kind: 'replay', current: unblocked });
+    expect(decideBlockList(blockedAt(2, 2000), [change(1, 'grey'), { ...change(2, 'black'), reason: 11 }])).toEqual({ kind: 'replay', current: blockedAt(2, 2000) });
   });
 
   it('ignores an older unblock after a newer block (no reordering)', () => {
@@ -50,5 +56,17 @@ describe('decideBlockList', () => {
 
   it('remembers a newer non-black version of a known IMEI without publishing', () => {
     expect(decideBlockList({ imei14, listVersion: 3, blocked: null }, [change(4, 'grey')])).toEqual({ kind: 'remember', next: { imei14, listVersion: 4, blocked: null } });
+  });
+});
+
+describe('needsStoredProjection', () => {
+  it('reads the stored projection unless every change is a first version', () => {
+    expect(needsStoredProjection([change(1, 'black')])).toBe(false);
+    expect(needsStoredProjection([change(1, 'grey'), change(1, 'grey')])).toBe(false);
+    expect(needsStoredProjection([change(1, 'grey'), change(2, 'black')])).toBe(true);
+    // A first version decided afresh and a redelivery of it against the stored projection agree.
+    const fresh = decideBlockList(undefined, [change(1, 'black')]);
+    const stored = decideBlockList((fresh as { next: ProjectedImei }).next, [change(1, 'black')]);
+    expect(stored).toEqual({ kind: 'replay', current: (fresh as { next: ProjectedImei }).next });
   });
 });
