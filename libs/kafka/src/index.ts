@@ -8,4 +8,4 @@ export { createKafka, type KafkaConnection } from './kafka-client';
 export { kafkaMetrics, observeKafka, type KafkaMetricsSink } from './kafka-metrics';
 export { contentTypeHeader, contentTypeOf, headerString, outgoingHeaders, traceContextOf } from './record-headers';
 export { ensureTopics, ensureTopicsWith } from './topic-admin';
-export { encodeValue, TopicProducer, type EncodedRecord, type OutgoingRecord, type TopicProducerOptions } from './topic-producer';
+export { encodeValue, TopicProducer, type EncodedRecord, type OutgoingRecord, type PreEncodedRecord, type TopicProducerOptions } from './topic-producer';

@@ -22,6 +22,11 @@ export interface IntakeConfig {
   publishBatch: number;
   /** INTAKE_PUBLISH_IN_FLIGHT: producer requests in flight per observations call; default 8. */
   publishInFlight: number;
+  /**
+   * INTAKE_GRPC_WINDOW_BYTES: HTTP/2 receive window of each gRPC stream (the connection gets twice
+   * that); default 1048576. The default 64 KiB made client streams stall (see http2-windows.ts).
+   */
+  grpcWindowBytes: number;
   /** INTAKE_MAX_VIOLATIONS: violations listed in one summary (all are counted); default 1000. */
   maxViolations: number;
   /**
@@ -45,6 +50,7 @@ export function readConfig(env = new EnvReader()): IntakeConfig {
     dedupCapacity: env.int('INTAKE_DEDUP_CAPACITY', 1_000_000, 2, 100_000_000),
     publishBatch: env.int('INTAKE_PUBLISH_BATCH', 1000, 1, 100_000),
     publishInFlight: env.int('INTAKE_PUBLISH_IN_FLIGHT', 8, 1, 64),
+    grpcWindowBytes: env.int('INTAKE_GRPC_WINDOW_BYTES', 1 << 20, 65_535, 2 ** 30),
     maxViolations: env.int('INTAKE_MAX_VIOLATIONS', 1000, 0, 1_000_000),
     crashAfterStore: env.bool('INTAKE_CRASH_AFTER_STORE', false),
   };

@@ -1,3 +1,5 @@
+// First: replaces kafkajs internals (record encoder, murmur2) before kafkajs loads them.
+import './adapters/kafkajs-speedups';
 import { topics } from '@imei/contracts';
 import { TopicProducer } from '@imei/kafka';
 import { retryTransient } from '@imei/mongo';
@@ -6,6 +8,8 @@ import { ApplicationCommands } from './adapters/application-commands';
 import { ApplicationRepository } from './adapters/application-repository';
 import { intakeService } from './adapters/intake-service';
 import { ObservationPublisher } from './adapters/observation-publisher';
+import { widenHttp2Windows } from './adapters/http2-windows';
+import { kafkajsSpeedups } from './adapters/kafkajs-speedups';
 import { readConfig } from './config';
 import { ObservationDeduplicator } from './domain/observation-deduplicator';
 
@@ -46,6 +50,8 @@ async function main(): Promise<void> {
     { commands: new ApplicationCommands(repository, Date.now), repository },
     runtime.edge,
   );
+  widenHttp2Windows({ streamBytes: config.grpcWindowBytes, sessionBytes: 2 * config.grpcWindowBytes });
+  runtime.logger.info({ kafkajsSpeedups, grpcWindowBytes: config.grpcWindowBytes }, 'observation path tuning');
   await runtime.serve(config.grpcAddress, [service]);
 }
 

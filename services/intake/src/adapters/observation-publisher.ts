@@ -1,9 +1,9 @@
 import type { Observation, TopicSpec } from '@imei/contracts';
-import type { OutgoingRecord, TopicProducer } from '@imei/kafka';
+import type { PreEncodedRecord, TopicProducer } from '@imei/kafka';
 import type { AdmittedObservation } from '../domain/observation-admission';
 import type { ObservationDeduplicator } from '../domain/observation-deduplicator';
 import { observationId } from '../domain/observation-id';
-import type { NormalisedObservation } from '../domain/observation-intake';
+import { ObservationEncoder } from './observation-encoding';
 
 export interface ObservationPublisherOptions {
   /** Records per producer request; default 1000 (see IntakeConfig.publishBatch). */
@@ -12,29 +12,13 @@ export interface ObservationPublisherOptions {
   maxInFlight?: number;
 }
 
-/** The `imei.v1.Observation` payload of a normalised observation. */
-export function observationMessage(observation: NormalisedObservation, deduplicationKey: string): Observation {
-  return {
-    imei14: observation.imei14,
-    imeiRaw: observation.imeiRaw,
-    malformed: observation.malformed,
-    checkDigitInvalid: observation.checkDigitInvalid,
-    imsi: observation.imsi,
-    msisdn: observation.msisdn,
-    operatorId: observation.operatorId,
-    seenAt: new Date(observation.seenAtMs),
-    rat: observation.rat,
-    observationId: observationId(deduplicationKey),
-  };
-}
-
 /**
  * Publishes one call's admitted observations to `imei.observations.v1`, keyed by imei14, in batches
  * with a few requests pipelined (acks from all in-sync replicas: the producer's default). A batch
  * that fails has its de-duplication keys forgotten, so the sender's retry is published, not dropped.
  */
 export class ObservationPublication {
-  private pending: OutgoingRecord<Observation>[] = [];
+  private pending: PreEncodedRecord[] = [];
   private pendingKeys: string[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private failure: unknown;
@@ -45,12 +29,13 @@ export class ObservationPublication {
     private readonly deduplicator: ObservationDeduplicator,
     private readonly batchSize: number,
     private readonly maxInFlight: number,
+    private readonly encoder: ObservationEncoder,
   ) {}
 
   /** Queues admitted observations; resolves once there is room for more (backpressure). */
   async offer(admitted: readonly AdmittedObservation[]): Promise<void> {
     for (const { observation, deduplicationKey } of admitted) {
-      this.pending.push({ key: observation.imei14, value: observationMessage(observation, deduplicationKey) });
+      this.pending.push({ key: observation.imei14, value: this.encoder.encode(observation, observationId(deduplicationKey)) });
       this.pendingKeys.push(deduplicationKey);
       if (this.pending.length >= this.batchSize) this.sendPending();
     }
@@ -81,7 +66,7 @@ export class ObservationPublication {
     const keys = this.pendingKeys;
     this.pending = [];
     this.pendingKeys = [];
-    const sent: Promise<void> = this.producer.send(this.spec, records).then(
+    const sent: Promise<void> = this.producer.sendPreEncoded(this.spec, records).then(
       () => undefined,
       (error: unknown) => {
         for (const key of keys) this.deduplicator.forget(key);
@@ -101,6 +86,7 @@ export class ObservationPublication {
 export class ObservationPublisher {
   private readonly batchSize: number;
   private readonly maxInFlight: number;
+  private readonly encoder = new ObservationEncoder();
 
   constructor(
     private readonly producer: TopicProducer,
@@ -113,6 +99,6 @@ export class ObservationPublisher {
   }
 
   begin(): ObservationPublication {
-    return new ObservationPublication(this.producer, this.spec, this.deduplicator, this.batchSize, this.maxInFlight);
+    return new ObservationPublication(this.producer, this.spec, this.deduplicator, this.batchSize, this.maxInFlight, this.encoder);
   }
 }
