@@ -1,6 +1,6 @@
 import { topics } from '@imei/contracts';
 import { ServiceRuntime } from '@imei/runtime';
-import { notifierApp } from './adapters/notifier-app';
+import { BLOCK_LIST_CONSUMER_OPTIONS, notifierApp } from './adapters/notifier-app';
 import { readConfig } from './config';
 
 /** operator-notifier: wiring only (config → runtime → adapters → serve). */
@@ -28,7 +28,8 @@ async function main(): Promise<void> {
     // Fault injection for the crash test only (see OperatorNotifierConfig.crashAfterStore).
     afterStore: config.crashAfterStore ? () => process.kill(process.pid, 'SIGKILL') : undefined,
   });
-  await runtime.consume(config.blockListGroup, app.blockListConsumer, { fromBeginning: config.fromBeginning });
+  const blockListConsumer = await runtime.consume(config.blockListGroup, app.blockListConsumer, { ...BLOCK_LIST_CONSUMER_OPTIONS, fromBeginning: config.fromBeginning });
+  app.projectionTable.resetOnRebalance(blockListConsumer.consumer);
   await runtime.consume('subscriber-index', app.subscriberIndexConsumer, { fromBeginning: config.fromBeginning });
   let noticeRun = Promise.resolve();
   const timer = setInterval(() => {

@@ -6,7 +6,7 @@ import { canonicalImei } from '@imei/imei-rules';
 import { createTestTopic, deleteTopics, testKafka, testStore, uniqueName, waitFor } from '@imei/testing';
 import type { BlockListBatchOutcome } from './adapters/block-list-processor';
 import { blockListDigest, decodeEntry, readBlockListSnapshot, type BlockListSnapshot } from './adapters/block-list-snapshot';
-import { notifierApp, type NotifierTopics } from './adapters/notifier-app';
+import { BLOCK_LIST_CONSUMER_OPTIONS, notifierApp, type NotifierTopics } from './adapters/notifier-app';
 
 export interface NotifierHarness {
   topics: NotifierTopics;
@@ -70,7 +70,8 @@ export async function startNotifierHarness(start = Date.parse('2025-08-01T06:00:
   const indexGroupId = uniqueName('operator-notifier.test-index');
   const consumers: RunningConsumer[] = [];
   const startConsumer = async (group = groupId): Promise<RunningConsumer> => {
-    const consumer = await runConsumer({ kafka, service: 'operator-notifier', groupId: group, handlers: app.blockListConsumer, producer, logger });
+    const consumer = await runConsumer({ kafka, service: 'operator-notifier', groupId: group, handlers: app.blockListConsumer, producer, logger, ...BLOCK_LIST_CONSUMER_OPTIONS });
+    app.projectionTable.resetOnRebalance(consumer.consumer);
     consumers.push(consumer);
     return consumer;
   };

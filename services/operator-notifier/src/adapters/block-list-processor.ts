@@ -2,8 +2,9 @@ import type { Context } from '@opentelemetry/api';
 import { ListState, type BlockListEntry, type ListChange, type TopicSpec } from '@imei/contracts';
 import { PoisonRecordError } from '@imei/errors';
 import type { ConsumedRecord, OutgoingRecord, TopicProducer } from '@imei/kafka';
-import { decideBlockList, needsStoredProjection, type BlockListDecision, type ListChangeFacts, type ListStateName, type ProjectedImei } from '../domain/block-list-projection';
+import { decideBlockList, type BlockListDecision, type ListChangeFacts, type ListStateName, type ProjectedImei } from '../domain/block-list-projection';
 import { blockListEntryOf, ProjectionConflictError, type BlockListStore, type ProjectionWrite } from './block-list-store';
+import type { ProjectionTable } from './projection-table';
 
 const stateNames: Record<number, ListStateName> = {
   [ListState.LIST_STATE_WHITE]: 'white',
@@ -37,7 +38,7 @@ export interface BlockListBatchOutcome {
   stale: number;
   /** Stored states published again because their input came again (redelivery or duplicate). */
   republished: number;
-  /** Projections read from the store (runs that are not all first versions, and redeliveries). */
+  /** Projections read from the store (the table did not know them: redeliveries, rivals). */
   reads: number;
 }
 
@@ -53,16 +54,16 @@ interface Run {
 
 /**
  * Applies a consumed batch of list changes of one partition to the block-list projection as a whole
- * (design §4, at-least-once with an exactly-once effect): the stored projections the batch needs are
- * read at once (none for IMEIs whose changes are all first versions), every IMEI is decided, the new
- * projections are stored in one insert and one update call, then every record and tombstone goes out in
- * one producer call (ordered, idempotent). Offsets are committed after that. A crash or failed publish
+ * (design §4, at-least-once with an exactly-once effect): every IMEI is decided against the in-process
+ * table (no store reads), the new projections are stored in one insert and one version-guarded update
+ * call, then every record and tombstone goes out in one producer call (ordered, idempotent). Offsets are committed after that. A crash or failed publish
  * after the store redelivers the batch; the runs whose newest change is the stored version then
  * re-publish the stored state at that version, so nothing is lost and nothing older is re-published.
  */
 export class BlockListProcessor {
   constructor(
     private readonly store: BlockListStore,
+    private readonly table: ProjectionTable,
     private readonly producer: TopicProducer,
     readonly blockListTopic: TopicSpec<BlockListEntry>,
     private readonly options: BlockListProcessorOptions = {},
@@ -79,9 +80,7 @@ export class BlockListProcessor {
       } else runs.set(facts.imei14, { facts: [facts], trace: record.traceContext });
     }
     const outcome: BlockListBatchOutcome = { changes: records.length, blocked: 0, unblocked: 0, stale: 0, republished: 0, reads: 0 };
-    const toRead = [...runs].filter(([, run]) => needsStoredProjection(run.facts)).map(([id]) => id);
-    const stored = await this.store.load(toRead);
-    outcome.reads = toRead.length;
+    const table = await this.table.current();
 
     const decisions = new Map<string, BlockListDecision>();
     const writes: ProjectionWrite[] = [];
@@ -90,15 +89,16 @@ export class BlockListProcessor {
       decisions.set(imei14, decision);
       if (decision.kind === 'block' || decision.kind === 'unblock' || decision.kind === 'remember') writes.push({ next: decision.next, previousVersion: current?.listVersion });
     };
-    for (const imei14 of runs.keys()) decide(imei14, stored.get(imei14));
-    const { existing } = await this.store.write(writes);
-    if (existing.length > 0) {
-      // Decided as new but stored already: a redelivery of first versions (or a rival). Decide again.
-      const now = await this.store.load(existing);
-      outcome.reads += existing.length;
+    for (const imei14 of runs.keys()) decide(imei14, table.get(imei14));
+    const stored = await this.write(writes);
+    if (stored.existing.length > 0) {
+      // Decided as new but a document exists (the table missed it: a rival member). Decide again.
+      const now = await this.store.load(stored.existing);
+      outcome.reads = stored.existing.length;
+      this.table.remember(now.values());
       writes.length = 0;
-      for (const imei14 of existing) decide(imei14, now.get(imei14));
-      const again = await this.store.write(writes);
+      for (const imei14 of stored.existing) decide(imei14, now.get(imei14));
+      const again = await this.write(writes);
       if (again.existing.length > 0) throw new ProjectionConflictError(again.existing);
     }
     this.options.afterStore?.();
@@ -135,5 +135,18 @@ export class BlockListProcessor {
     }
     await this.producer.send(this.blockListTopic, out);
     return outcome;
+  }
+
+  /** Stores projections and keeps the table in step; a version conflict makes the table reload. */
+  private async write(writes: readonly ProjectionWrite[]): Promise<{ existing: string[] }> {
+    try {
+      const result = await this.store.write(writes);
+      const existing = new Set(result.existing);
+      this.table.remember(writes.filter((w) => !existing.has(w.next.imei14)).map((w) => w.next));
+      return result;
+    } catch (error) {
+      if (error instanceof ProjectionConflictError) this.table.reset();
+      throw error;
+    }
   }
 }

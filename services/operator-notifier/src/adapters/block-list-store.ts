@@ -57,6 +57,13 @@ export class BlockListStore {
     return new Map(docs.map((d) => [d._id, { imei14: d._id, listVersion: d.listVersion, blocked: d.blocked }]));
   }
 
+  /** Every stored projection (one scan: FerretDB reads the whole collection for any other filter anyway). */
+  async loadAll(): Promise<Map<string, ProjectedImei>> {
+    const all = new Map<string, ProjectedImei>();
+    for await (const d of this.collection.find({}, { batchSize: 10_000 })) all.set(d._id, { imei14: d._id, listVersion: d.listVersion, blocked: d.blocked });
+    return all;
+  }
+
   /** The current block-list records of IMEIs (null when known and not blocked, absent when never known). */
   async blocks(imei14s: readonly string[]): Promise<Map<string, BlockListRecord | null>> {
     const loaded = await this.load(imei14s);

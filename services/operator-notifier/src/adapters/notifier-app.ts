@@ -9,6 +9,7 @@ import { SubscriberIndexStore } from './subscriber-index-store';
 import type { Logger } from '@imei/log';
 import { BlockListProcessor, type BlockListBatchOutcome } from './block-list-processor';
 import { BlockListStore } from './block-list-store';
+import { ProjectionTable } from './projection-table';
 import { EnforcementStore } from './enforcement-store';
 import { operatorSyncService } from './operator-sync-grpc';
 
@@ -43,13 +44,20 @@ export interface NotifierAppOptions {
   onBlockListBatch?: (outcome: BlockListBatchOutcome) => void;
 }
 
+/**
+ * How the block-list consumer runs (main and the benchmark): every partition of a member in flight at
+ * once, so one slow batch does not hold up the others' records.
+ */
+export const BLOCK_LIST_CONSUMER_OPTIONS = { partitionsConsumedConcurrently: 6 } as const;
+
 /** Default grace after a block before a sighting counts against the operator: 24 hours. */
 export const DEFAULT_ENFORCEMENT_GRACE_MS = 24 * 3_600_000;
 
 /** operator-notifier's parts wired together (used by main and by the integration tests). */
 export function notifierApp(options: NotifierAppOptions) {
   const blockListStore = new BlockListStore(options.db);
-  const blockListProcessor = new BlockListProcessor(blockListStore, options.producer, options.topics.blockList, { afterStore: options.afterStore });
+  const projectionTable = new ProjectionTable(blockListStore);
+  const blockListProcessor = new BlockListProcessor(blockListStore, projectionTable, options.producer, options.topics.blockList, { afterStore: options.afterStore });
   const subscriberIndex = new SubscriberIndexStore(options.db, options.subscriberRetentionMs ?? 90 * 86_400_000, options.clock);
   const notices = new NoticeScheduler({
     db: options.db,
@@ -83,5 +91,5 @@ export function notifierApp(options: NotifierAppOptions) {
       enforcement, enforcementGraceMs: options.enforcementGraceMs ?? DEFAULT_ENFORCEMENT_GRACE_MS },
     options.edge,
   );
-  return { blockListStore, blockListProcessor, blockListConsumer, subscriberIndex, subscriberIndexConsumer, enforcement, notices, grpc };
+  return { blockListStore, projectionTable, blockListProcessor, blockListConsumer, subscriberIndex, subscriberIndexConsumer, enforcement, notices, grpc };
 }

@@ -92,15 +92,3 @@ export function decideBlockList(current: ProjectedImei | undefined, changes: rea
   // duplicate of that black change is recognised as stale.
   return { kind: 'remember', next: state };
 }
-
-/**
- * Whether deciding a run needs the stored projection. Not when every change is an IMEI's first version:
- * a stored projection at version ≥ 1 could then only come from these same changes (a redelivery), and
- * deciding them afresh gives the same record (same version, reason and blocked-at) or, for a first
- * version that is not black, nothing. The store's unique `_id` still catches a redelivery (the insert
- * of a new projection finds one), and then the run is decided again against what is stored.
- * list-state's first change of every IMEI is version 1, so most changes are decided without a read.
- */
-export function needsStoredProjection(changes: readonly ListChangeFacts[]): boolean {
-  return changes.some((c) => c.version !== 1);
-}

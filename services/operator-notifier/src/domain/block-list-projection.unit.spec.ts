@@ -1,4 +1,4 @@
-import { decideBlockList, needsStoredProjection, type ListChangeFacts, type ProjectedImei } from './block-list-projection';
+import { decideBlockList, type ListChangeFacts, type ProjectedImei } from './block-list-projection';
 
 const imei14 = '35693803564380';
 const change = (version: number, state: ListChangeFacts['state'], changedAtMs = version * 1000): ListChangeFacts => ({
@@ -56,17 +56,5 @@ describe('decideBlockList', () => {
 
   it('remembers a newer non-black version of a known IMEI without publishing', () => {
     expect(decideBlockList({ imei14, listVersion: 3, blocked: null }, [change(4, 'grey')])).toEqual({ kind: 'remember', next: { imei14, listVersion: 4, blocked: null } });
-  });
-});
-
-describe('needsStoredProjection', () => {
-  it('reads the stored projection unless every change is a first version', () => {
-    expect(needsStoredProjection([change(1, 'black')])).toBe(false);
-    expect(needsStoredProjection([change(1, 'grey'), change(1, 'grey')])).toBe(false);
-    expect(needsStoredProjection([change(1, 'grey'), change(2, 'black')])).toBe(true);
-    // A first version decided afresh and a redelivery of it against the stored projection agree.
-    const fresh = decideBlockList(undefined, [change(1, 'black')]);
-    const stored = decideBlockList((fresh as { next: ProjectedImei }).next, [change(1, 'black')]);
-    expect(stored).toEqual({ kind: 'replay', current: (fresh as { next: ProjectedImei }).next });
   });
 });
