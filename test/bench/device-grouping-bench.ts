@@ -16,12 +16,13 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
+import { BSON, type Binary, type Db } from 'mongodb';
 import { DeviceEvent, DeviceGroupingServiceClient, topics, type TopicSpec } from '@imei/contracts';
 import { call, createGrpcClient, devToken } from '@imei/grpc';
 import { ensureTopics, TopicProducer } from '@imei/kafka';
 import { connectMongo, findByIds } from '@imei/mongo';
 import { deleteTopics, repoRoot, testKafka, waitFor } from '@imei/testing';
-import { benchDevices, observationPlan, prng, registrationOf } from './device-grouping-population';
+import { benchDevices, observationPlan, prng, registrationOf, type BenchDevice } from './device-grouping-population';
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 200_000);
 const OBSERVATIONS = Number(process.env.BENCH_OBSERVATIONS ?? 1_000_000);
@@ -54,7 +55,9 @@ async function committedLag(kafka: Kafka, groupId: string, topic: string): Promi
 }
 
 async function startService(port: number, database: string, namespace: string, topicSuffix: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(repoRoot, 'services/device-grouping/dist/main.js')], {
+  // BENCH_SERVICE_NODE_ARGS: extra node flags for the service (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof).
+  const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const child = spawn(process.execPath, [...nodeArgs, join(repoRoot, 'services/device-grouping/dist/main.js')], {
     cwd: repoRoot,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, DEVICE_GROUPING_GRPC_ADDRESS: `127.0.0.1:${port}`, MONGODB_DATABASE: database, KAFKA_GROUP_NAMESPACE: namespace, DEVICE_GROUPING_TOPIC_SUFFIX: topicSuffix, KAFKA_USERNAME: 'admin', KAFKA_PASSWORD: process.env.KAFKA_ADMIN_PASSWORD ?? 'admin-dev-secret', LOG_LEVEL: 'error', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
@@ -63,6 +66,35 @@ async function startService(port: number, database: string, namespace: string, t
   await waitFor('device-grouping serving', () => call(probe, 'getDevice', { deviceId: 'none' }).then(() => true, (e: { code?: number }) => e.code === 5), 60_000, 200);
   probe.close();
   return child;
+}
+
+/**
+ * FerretDB's own ceiling for registration's write shape: copies of the stored IMEI and device documents
+ * (same fields and sizes, new `_id`s), inserted into scratch collections with insertMany in flushes of
+ * `devicesPerFlush` devices (their IMEI records, then the devices), one flush at a time as the service
+ * does. Returns devices/s and documents/s.
+ */
+async function insertCeiling(db: Db, devices: readonly BenchDevice[], count: number, devicesPerFlush: number): Promise<{ devicesPerSecond: number; docsPerSecond: number }> {
+  const sample = devices.slice(0, 1000);
+  const [deviceDocs, imeiDocs] = await Promise.all([
+    findByIds(db.collection<{ _id: string }>('devices'), sample.map((d) => d.deviceId)),
+    findByIds(db.collection<{ _id: string }>('imeis'), sample.flatMap((d) => d.imei14s)),
+  ]);
+  const imeisPerDevice = devices.reduce((n, d) => n + d.imei14s.length, 0) / devices.length;
+  const copies = <T extends { _id: string }>(docs: readonly T[], n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ ...docs[i % docs.length]!, _id: `${tag}-${i}` }));
+  const [scratchImeis, scratchDevices] = [db.collection<{ _id: string }>('ceiling_imeis'), db.collection<{ _id: string }>('ceiling_devices')];
+  let docs = 0;
+  const started = Date.now();
+  for (let done = 0; done < count; done += devicesPerFlush) {
+    const n = Math.min(devicesPerFlush, count - done);
+    const imeis = copies(imeiDocs, Math.round(n * imeisPerDevice), `i${done}`);
+    await scratchImeis.insertMany(imeis, { ordered: false });
+    await scratchDevices.insertMany(copies(deviceDocs, n, `d${done}`), { ordered: false });
+    docs += imeis.length + n;
+  }
+  const seconds = (Date.now() - started) / 1000;
+  await Promise.all([scratchImeis.drop(), scratchDevices.drop()]);
+  return { devicesPerSecond: count / seconds, docsPerSecond: docs / seconds };
 }
 
 const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -131,6 +163,11 @@ async function main(): Promise<void> {
   delays.sort((a, b) => a - b);
   say(`registration: ${fmt(DEVICES)} devices (${fmt(imeis)} IMEIs) in ${seconds.toFixed(1)} s = ${fmt(DEVICES / seconds)} devices/s, ${fmt(imeis / seconds)} IMEIs/s; end-to-end delay p50 ${fmt(percentile(delays, 50))} ms, p99 ${fmt(percentile(delays, 99))} ms, max ${fmt(delays.at(-1)!)} ms`);
   await reader.disconnect();
+  const mongo = await connectMongo({ uri: process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/', database });
+  const ceilingDevices = Math.min(DEVICES, 50_000);
+  const ceiling = await insertCeiling(mongo.db, devices, ceilingDevices, 2_000);
+  const devicesPerSecond = DEVICES / seconds;
+  say(`store ceiling (FerretDB alone, insertMany of copies of our IMEI and device documents, 2,000 devices per flush, ${fmt(ceilingDevices)} devices): ${fmt(ceiling.devicesPerSecond)} devices/s (${fmt(ceiling.docsPerSecond)} documents/s); registration runs at ${(100 * devicesPerSecond / ceiling.devicesPerSecond).toFixed(0)} % of it`);
 
   // 2. Inference.
   if (process.env.BENCH_SKIP_INFERENCE !== '1') {
@@ -147,17 +184,21 @@ async function main(): Promise<void> {
     say(`published in ${((Date.now() - t0) / 1000).toFixed(1)} s; waiting until device-grouping committed them …`);
     await waitFor('observations consumed', async () => (await committedLag(kafka, group, observations.name)) === 0, 3_600_000, 1000);
     const obsSeconds = (Date.now() - t0) / 1000;
-    const mongo = await connectMongo({ uri: process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/', database });
     const found = new Set<string>();
     for (let i = 0; i < devices.length; i += 5000) {
       const ids = devices.slice(i, i + 5000).map((d) => d.deviceId);
-      const docs = await findByIds(mongo.db.collection<{ _id: string; device: { pendingSiblings: { imei14: string }[] } }>('devices'), ids, { projection: { 'device.pendingSiblings': 1 } });
-      for (const doc of docs) for (const p of doc.device.pendingSiblings) found.add(`${doc._id} ${p.imei14}`);
+      // A device document keeps the device in its BSON `body` (services/device-grouping/src/adapters/grouping-documents.ts).
+      const docs = await findByIds(mongo.db.collection<{ _id: string; body: Binary }>('devices'), ids, { projection: { body: 1 } });
+      for (const doc of docs) for (const p of (BSON.deserialize(doc.body.buffer) as { device: { pendingSiblings: { imei14: string }[] } }).device.pendingSiblings) found.add(`${doc._id} ${p.imei14}`);
     }
-    await mongo.close();
+    const segments = await mongo.db.collection('index_segments').countDocuments();
     const correct = [...found].filter((f) => plan.truth.has(f)).length;
     say(`inference: ${fmt(plan.observations.length)} observations in ${obsSeconds.toFixed(1)} s = ${fmt(plan.observations.length / obsSeconds)} observations/s; pending siblings ${fmt(found.size)}, precision ${(found.size === 0 ? 0 : correct / found.size).toFixed(4)}, recall ${(plan.truth.size === 0 ? 0 : correct / plan.truth.size).toFixed(4)}`);
+    // Each pending sibling is two entity writes (its IMEI record, its device); the index is one segment insert per batch.
+    const writes = segments + 2 * found.size;
+    say(`inference store writes: ${fmt(segments)} index segments + ~${fmt(2 * found.size)} entity writes for ${fmt(plan.observations.length)} observations: ${(100 * (1 - writes / plan.observations.length)).toFixed(1)} % of observations needed no write of their own`);
   }
+  await mongo.close();
   await producer.disconnect();
   service.kill('SIGTERM');
   await once(service, 'exit');

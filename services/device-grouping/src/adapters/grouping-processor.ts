@@ -37,13 +37,21 @@ type Dirty<T, E> = { before: Loaded<T> | undefined; events: E[]; cause: string; 
  * Runs grouping commands in batches: takes the entities they touch from the cache (reading by `_id`
  * only what it does not hold), decides each command in order on the in-memory state, and stores one
  * change per touched entity (IMEI records first, then devices, so a device never names an IMEI whose
- * record does not name it) in one outbox batch, then publishes the batch with one producer call. A
- * command touching an entity already changed in the batch first flushes the batch, so each entity
- * change is one version. Replayed inputs re-publish unsent stored events. Runs one at a time in the
- * process (the consumers and gRPC share the cache), so its writes never race each other.
+ * record does not name it) as one outbox batch, then publishes the batch with one producer call. A
+ * command touching an entity already changed in the batch first closes the batch, so each entity
+ * change is one version. Replayed inputs re-publish unsent stored events.
+ *
+ * Deciding runs one batch at a time in the process (the consumers and gRPC share the cache), and
+ * puts the decided states in the cache at once, so the next batch decides while this one is stored:
+ * a batch's writes start after the writes of the batches whose entities it changes again, and
+ * publishes go in decision order, so per key the topic never goes back a version. A failed write
+ * fails every batch built on it (its version guard or its wait), and the cache forgets what they named.
  */
 export class GroupingProcessor {
-  private queue: Promise<unknown> = Promise.resolve();
+  private deciding: Promise<unknown> = Promise.resolve();
+  private publishing: Promise<unknown> = Promise.resolve();
+  /** Entity (`d:` device, `i:` IMEI) → the store of the last batch that changed it, while in flight. */
+  private readonly storing = new Map<string, Promise<void>>();
 
   constructor(
     private readonly repository: GroupingRepository,
@@ -53,17 +61,24 @@ export class GroupingProcessor {
     private readonly options: GroupingProcessorOptions = {},
   ) {}
 
-  run(commands: readonly TracedCommand[], now: Date): Promise<RunResult> {
-    const result = this.queue.then(() => this.runNow(commands, now));
-    this.queue = result.catch(() => undefined);
+  /** Resolves once every change the commands caused is stored and published. */
+  async run(commands: readonly TracedCommand[], now: Date): Promise<RunResult> {
+    const decided = this.deciding.then(() => this.decideAll(commands, now));
+    this.deciding = decided.catch(() => undefined);
+    const { result, published } = await decided;
+    await Promise.all(published);
     return result;
   }
 
-  private async runNow(commands: readonly TracedCommand[], now: Date): Promise<RunResult> {
-    if (commands.length === 0) return { refused: [], linkedImeis: [] };
+  private async decideAll(commands: readonly TracedCommand[], now: Date): Promise<{ result: RunResult; published: Promise<void>[] }> {
+    const published: Promise<void>[] = [];
+    if (commands.length === 0) return { result: { refused: [], linkedImeis: [] }, published };
     await this.cache.ready();
     const batch = new BatchState(this.repository, this.cache, this.tac, this.policy);
     await batch.load(commands.map((c) => c.command));
+    // What this batch decides on may still be in flight: it succeeds only once that is stored.
+    const readFrom = [...new Set(batch.loadedKeys().flatMap((key) => this.storing.get(key) ?? []))];
+    if (readFrom.length > 0) published.push(Promise.all(readFrom).then(() => undefined));
     const refused: RunResult['refused'] = [];
     for (const [index, { command, trace }] of commands.entries()) {
       let events: GroupingEvent[];
@@ -75,40 +90,59 @@ export class GroupingProcessor {
         continue;
       }
       batch.noteReplays(command);
-      if (batch.overlapsDirty(events)) await this.flush(batch);
+      if (batch.overlapsDirty(events)) published.push(this.flush(batch));
       batch.apply(events, causeOf(command), trace);
     }
-    await this.flush(batch);
-    return { refused, linkedImeis: [...batch.linked] };
+    published.push(this.flush(batch));
+    // Every publish is awaited by run(); this keeps a failure from being reported before then as unhandled.
+    for (const p of published) p.catch(() => undefined);
+    return { result: { refused, linkedImeis: [...batch.linked] }, published };
   }
 
-  private async flush(batch: BatchState): Promise<void> {
+  /** Takes the batch's changes into the cache at once; returns when they are stored and published. */
+  private flush(batch: BatchState): Promise<void> {
     const { imeiWrites, deviceWrites, conflicts, replays } = batch.takeDirty();
-    const writes = imeiWrites.length + deviceWrites.length;
-    if (writes + replays.imeis.length + replays.devices.length === 0) return;
-    const batchId = writes === 0 ? undefined : this.repository.ledger.newBatchId();
-    let imeis: StoredDocument[] = [];
-    let devices: StoredDocument[] = [];
-    if (batchId !== undefined) {
-      await this.repository.ledger.open(batchId, this.repository.ledgerEntries(imeiWrites, deviceWrites));
-      try {
-        imeis = await this.repository.storeImeis(imeiWrites, batchId);
-        // After the records: a conflict is listed only once its record holds it. A crash before this line
-        // leaves the batch open, and the sweep or the replay projects them again.
-        await this.repository.projectConflicts(conflicts);
-        devices = await this.repository.storeDevices(deviceWrites, batchId);
-      } catch (error) {
-        if (error instanceof VersionConflictError) this.cache.forget({ imeis: imeiWrites.map((w) => w.after.imei14), devices: deviceWrites.map((w) => w.after.deviceId) });
-        throw error;
-      }
-    }
-    const storedImeis = imeiWrites.map((w, i) => loadedAfter(w.after, imeis[i]!));
-    const storedDevices = deviceWrites.map((w, i) => loadedAfter(w.after, devices[i]!));
+    if (imeiWrites.length + deviceWrites.length + replays.imeis.length + replays.devices.length === 0) return Promise.resolve();
+    const batchId = this.repository.ledger.newBatchId();
+    const imeis = this.repository.prepareImeis(imeiWrites, batchId);
+    const devices = this.repository.prepareDevices(deviceWrites, batchId);
+    const storedImeis = imeiWrites.map((w, i) => loadedAfter(w.after, imeis.stored[i]!));
+    const storedDevices = deviceWrites.map((w, i) => loadedAfter(w.after, devices.stored[i]!));
+    const keys = [...imeiWrites.map((w) => `i:${w.after.imei14}`), ...deviceWrites.map((w) => `d:${w.after.deviceId}`)];
+    const before = [...new Set(keys.flatMap((key) => this.storing.get(key) ?? []))];
     this.cache.stored(storedDevices, storedImeis);
     batch.stored(storedImeis, storedDevices);
-    this.options.afterStore?.(devices.map((c) => c.id));
-    await this.repository.publish({ imeis, devices }, replays, batchId);
-    this.cache.published([...storedDevices, ...replays.devices], [...storedImeis, ...replays.imeis]);
+
+    const stored = (async () => {
+      await Promise.all(before);
+      if (keys.length === 0) return;
+      await this.repository.ledger.open(batchId, this.repository.ledgerEntries(imeiWrites, deviceWrites));
+      await this.repository.write(imeis);
+      // After the records: a conflict is listed only once its record holds it. A crash before this line
+      // leaves the batch open, and the sweep or the replay projects them again.
+      await this.repository.projectConflicts(conflicts);
+      await this.repository.write(devices);
+      this.options.afterStore?.(devices.stored.map((c) => c.id));
+    })();
+    for (const key of keys) this.storing.set(key, stored);
+    const done = stored.then(
+      () => this.release(keys, stored),
+      (error: unknown) => {
+        this.release(keys, stored);
+        this.cache.forget({ imeis: imeiWrites.map((w) => w.after.imei14), devices: deviceWrites.map((w) => w.after.deviceId) });
+        throw error;
+      },
+    );
+    const published = Promise.all([this.publishing, done]).then(async () => {
+      await this.repository.publish({ imeis: imeis.stored, devices: devices.stored }, replays, keys.length === 0 ? undefined : batchId);
+      this.cache.published([...storedDevices, ...replays.devices], [...storedImeis, ...replays.imeis]);
+    });
+    this.publishing = published.catch(() => undefined);
+    return published;
+  }
+
+  private release(keys: readonly string[], stored: Promise<void>): void {
+    for (const key of keys) if (this.storing.get(key) === stored) this.storing.delete(key);
   }
 }
 
@@ -188,7 +222,12 @@ class BatchState {
     await this.tac.prefetch(tacs);
   }
 
-  /** Entities just stored: the next changes of this batch start from their new versions and outboxes. */
+  /** The entities loaded, as `i:<imei14>` and `d:<device id>`. */
+  loadedKeys(): string[] {
+    return [...[...this.loadedImeis.keys()].map((id) => `i:${id}`), ...[...this.loadedDevices.keys()].map((id) => `d:${id}`)];
+  }
+
+  /** Entities just taken into a flush: the next changes of this batch start from their new versions and outboxes. */
   stored(imeis: readonly Loaded<ImeiRecord>[], devices: readonly Loaded<DeviceState>[]): void {
     for (const loaded of imeis) this.track('imei', loaded.state.imei14, loaded);
     for (const loaded of devices) this.track('device', loaded.state.deviceId, loaded);

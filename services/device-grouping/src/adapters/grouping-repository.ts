@@ -7,8 +7,11 @@ import { findByIds } from '@imei/mongo';
 import { recordOf, storedEvent, VersionConflictError, type StoredChange, type StoredEvent } from '@imei/outbox';
 import type { DeviceState } from '../domain/device';
 import type { Conflict, DeviceEventOf } from '../domain/grouping-events';
-import { openConflicts, type ImeiRecord } from '../domain/imei-record';
-import { conflictFrom, deviceFrom, imeiRecordFrom, withoutVersion, type ConflictDocument, type DeviceDocument, type GroupingDocumentFields, type ImeiDocument } from './grouping-documents';
+import type { ImeiRecord } from '../domain/imei-record';
+import {
+  conflictFrom, deviceFrom, deviceOf, encodeBody, imeiOf, withoutVersion,
+  type ConflictDocument, type DeviceBody, type DeviceDocument, type GroupingDocumentFields, type ImeiBody, type ImeiDocument,
+} from './grouping-documents';
 import { deviceEventMessages, groupingStatusMessage } from './grouping-messages';
 import { OutboxLedger, type LedgerEntry } from './outbox-ledger';
 
@@ -57,7 +60,10 @@ interface DocumentChange<TDoc extends GroupingDocumentFields> {
   id: string;
   /** Version the change was decided against; 0 for a new entity (inserted, so a rival's insert fails on `_id`). */
   expectedVersion: number;
-  state: Omit<TDoc, keyof GroupingDocumentFields>;
+  /** Fields kept on top of the document (queried). */
+  fields: Omit<TDoc, keyof GroupingDocumentFields | keyof DeviceBody | keyof ImeiBody>;
+  /** The entity, encoded in the body with the outbox. */
+  entity: Omit<DeviceBody, 'outbox'> | Omit<ImeiBody, 'outbox'>;
   events: StoredEvent[];
   before: Loaded<{ version: number }> | undefined;
 }
@@ -69,6 +75,19 @@ const RETAINED_EVENTS = 8;
 export interface StoredDocument extends StoredChange {
   outbox: StoredEvent[];
   sentVersion: number;
+}
+
+/** The device an IMEI document links to ('' when none), in either document form. */
+const linkedDeviceOf = (doc: Pick<ImeiDocument, 'linkedDevice' | 'record'>): string => doc.linkedDevice ?? doc.record?.link?.deviceId ?? '';
+
+/** Changes as documents, ready to write. */
+export interface PreparedDocuments<TDoc extends GroupingDocumentFields> {
+  collection: Collection<TDoc>;
+  batchId: string;
+  /** In the order of the writes they were prepared from. */
+  stored: StoredDocument[];
+  inserts: OptionalUnlessRequiredId<TDoc>[];
+  updates: AnyBulkWriteOperation<TDoc>[];
 }
 
 const unsent = (loaded: Loaded<unknown>): StoredEvent[] => loaded.outbox.filter((e) => e.version > loaded.outboxSentVersion);
@@ -117,11 +136,10 @@ export class GroupingRepository {
   }
 
   /** Documents as Loaded entities; pending only while their batch is open (or, written before batches, flagged). */
-  private async loaded<TDoc extends GroupingDocumentFields, T>(docs: readonly TDoc[], stateOf: (doc: TDoc) => T): Promise<Map<string, Loaded<T>>> {
+  private async loaded<TDoc extends GroupingDocumentFields, T>(docs: readonly TDoc[], decode: (doc: TDoc) => { state: T; outbox: StoredEvent[] }): Promise<Map<string, Loaded<T>>> {
     const open = await this.ledger.openOf(docs.flatMap((d) => (d.outboxPending && d.outboxBatch !== undefined ? [d.outboxBatch] : [])));
     return new Map(docs.map((d) => [d._id, {
-      state: stateOf(d),
-      outbox: d.outbox,
+      ...decode(d),
       outboxPending: d.outboxPending && (d.outboxBatch === undefined || open.has(d.outboxBatch)),
       outboxSentVersion: d.outboxPending && d.outboxBatch !== undefined && !open.has(d.outboxBatch) ? d.version : d.outboxSentVersion,
     }]));
@@ -129,28 +147,28 @@ export class GroupingRepository {
 
   async loadDevices(ids: readonly string[]): Promise<Map<string, Loaded<DeviceState>>> {
     if (ids.length === 0) return new Map();
-    return this.loaded(await findByIds(this.devices, ids), deviceFrom);
+    return this.loaded(await findByIds(this.devices, ids), deviceOf);
   }
 
   async loadImeis(ids: readonly string[]): Promise<Map<string, Loaded<ImeiRecord>>> {
     if (ids.length === 0) return new Map();
-    return this.loaded(await findByIds(this.imeis, ids), imeiRecordFrom);
+    return this.loaded(await findByIds(this.imeis, ids), imeiOf);
   }
 
   /** Just the links (device ids) of these IMEIs. */
   async linkedDevices(ids: readonly string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
-    const docs = await findByIds(this.imeis, ids, { projection: { 'record.link.deviceId': 1 } });
-    return new Map(docs.filter((d) => d.record.link).map((d) => [d._id, d.record.link!.deviceId]));
+    const docs = await findByIds(this.imeis, ids, { projection: { linkedDevice: 1, 'record.link.deviceId': 1 } });
+    return new Map(docs.flatMap((d) => { const deviceId = linkedDeviceOf(d); return deviceId === '' ? [] : [[d._id, deviceId] as const]; }));
   }
 
   /** Every device id and every IMEI record with its link (one scan of `_id` and the link): what the cache knows exists. */
   async scanKnown(): Promise<{ devices: string[]; imeis: [string, string][] }> {
     const [devices, imeis] = await Promise.all([
       this.devices.find({}, { projection: { _id: 1 } }).toArray(),
-      this.imeis.find({}, { projection: { 'record.link.deviceId': 1 } }).toArray(),
+      this.imeis.find({}, { projection: { linkedDevice: 1, 'record.link.deviceId': 1 } }).toArray(),
     ]);
-    return { devices: devices.map((d) => d._id), imeis: imeis.map((d) => [d._id, d.record?.link?.deviceId ?? '']) };
+    return { devices: devices.map((d) => d._id), imeis: imeis.map((d) => [d._id, linkedDeviceOf(d)]) };
   }
 
   async blackReasons(ids: readonly string[]): Promise<Map<string, ListReason>> {
@@ -178,44 +196,41 @@ export class GroupingRepository {
     ];
   }
 
-  /** Stores IMEI changes (insert for a new record: the link collection's `_id` makes an IMEI belong to one device). */
-  storeImeis(writes: readonly ImeiWrite[], batchId: string): Promise<StoredDocument[]> {
-    return this.storeDocuments(this.imeis, writes.map((w) => {
+  /** IMEI changes as documents (insert for a new record: the link collection's `_id` makes an IMEI belong to one device). */
+  prepareImeis(writes: readonly ImeiWrite[], batchId: string): PreparedDocuments<ImeiDocument> {
+    return this.prepare(this.imeis, writes.map((w) => {
       const version = (w.before?.state.version ?? 0) + 1;
       const after = { ...w.after, version };
       return {
         id: after.imei14,
         expectedVersion: version - 1,
-        state: { record: withoutVersion(after), openConflicts: openConflicts(after).length },
+        fields: { linkedDevice: after.link?.deviceId ?? '' },
+        entity: { record: withoutVersion(after) },
         events: [storedEvent(this.topicsOut.groupingStatus, after.imei14, groupingStatusMessage(after, after.imei14), version, w.cause, w.trace)],
         before: w.before,
       };
     }), batchId);
   }
 
-  storeDevices(writes: readonly DeviceWrite[], batchId: string): Promise<StoredDocument[]> {
-    return this.storeDocuments(this.devices, writes.map((w) => {
+  prepareDevices(writes: readonly DeviceWrite[], batchId: string): PreparedDocuments<DeviceDocument> {
+    return this.prepare(this.devices, writes.map((w) => {
       const version = (w.before?.state.version ?? 0) + 1;
       const after = { ...w.after, version };
       return {
         id: after.deviceId,
         expectedVersion: version - 1,
-        state: { device: withoutVersion(after), ownerRef: after.ownerRef },
+        fields: { ownerRef: after.ownerRef },
+        entity: { device: withoutVersion(after) },
         events: deviceEventMessages(w.events, after).map((message) => storedEvent(this.topicsOut.deviceEvents, after.deviceId, message, version, w.cause, w.trace)),
         before: w.before,
       };
     }), batchId);
   }
 
-  /**
-   * One insertMany for new entities and one bulkWrite of version-guarded updates for the others (both
-   * unordered). Throws VersionConflictError naming the entities a rival wrote first (and the changes
-   * of this call that were stored).
-   */
-  private async storeDocuments<TDoc extends GroupingDocumentFields>(collection: Collection<TDoc>, changes: readonly DocumentChange<TDoc>[], batchId: string): Promise<StoredDocument[]> {
-    if (changes.length === 0) return [];
+  private prepare<TDoc extends GroupingDocumentFields>(collection: Collection<TDoc>, changes: readonly DocumentChange<TDoc>[], batchId: string): PreparedDocuments<TDoc> {
     const stored: StoredDocument[] = [];
-    const fields = new Map<string, Record<string, unknown>>();
+    const inserts: OptionalUnlessRequiredId<TDoc>[] = [];
+    const updates: AnyBulkWriteOperation<TDoc>[] = [];
     for (const change of changes) {
       const version = change.expectedVersion + 1;
       const before = change.before;
@@ -223,33 +238,40 @@ export class GroupingRepository {
       // What the previous version published is known here: carried forward instead of a write per entity.
       const sentVersion = before === undefined ? 0 : before.outboxPending ? before.outboxSentVersion : before.state.version;
       stored.push({ id: change.id, version, events: change.events, outbox, sentVersion });
-      fields.set(change.id, { ...change.state, version, outbox, outboxPending: change.events.length > 0, outboxSentVersion: sentVersion, outboxBatch: batchId });
+      const fields = { ...change.fields, version, outboxPending: change.events.length > 0, outboxSentVersion: sentVersion, outboxBatch: batchId, body: encodeBody({ ...change.entity, outbox } as DeviceBody | ImeiBody) };
+      if (change.expectedVersion === 0) inserts.push({ _id: change.id, ...fields } as unknown as OptionalUnlessRequiredId<TDoc>);
+      else updates.push({ updateOne: { filter: { _id: change.id, version: change.expectedVersion } as Filter<TDoc>, update: { $set: fields as unknown as Partial<TDoc> } } } as AnyBulkWriteOperation<TDoc>);
     }
-    const fieldsOf = (change: DocumentChange<TDoc>) => fields.get(change.id)!;
-    const inserts = changes.filter((c) => c.expectedVersion === 0);
-    const updates = changes.filter((c) => c.expectedVersion > 0);
+    return { collection, batchId, stored, inserts, updates };
+  }
+
+  /**
+   * Writes prepared documents: one insertMany for new entities and one bulkWrite of version-guarded
+   * updates (both unordered). Throws VersionConflictError naming the entities a rival wrote first.
+   */
+  async write<TDoc extends GroupingDocumentFields>(prepared: PreparedDocuments<TDoc>): Promise<void> {
+    const { collection, inserts, updates, batchId } = prepared;
     const lost: string[] = [];
     await Promise.all([
       inserts.length === 0 ? undefined : collection
-        .insertMany(inserts.map((c) => ({ _id: c.id, ...fieldsOf(c) }) as unknown as OptionalUnlessRequiredId<TDoc>), { ordered: false })
-        .catch((error: unknown) => void lost.push(...duplicateIds(error, inserts.map((c) => c.id)))),
+        .insertMany(inserts, { ordered: false })
+        .catch((error: unknown) => void lost.push(...duplicateIds(error, inserts.map((d) => d._id as string)))),
       updates.length === 0 ? undefined : (async () => {
-        const ops = updates.map((c) => ({ updateOne: { filter: { _id: c.id, version: c.expectedVersion } as Filter<TDoc>, update: { $set: fieldsOf(c) as Partial<TDoc> } } }) as AnyBulkWriteOperation<TDoc>);
-        const result = await collection.bulkWrite(ops, { ordered: false });
+        const result = await collection.bulkWrite(updates, { ordered: false });
         if (result.matchedCount === updates.length) return;
-        const docs = await findByIds(collection, updates.map((c) => c.id), { projection: { outboxBatch: 1 } });
+        const ids = updates.map((op) => (op as { updateOne: { filter: { _id: string } } }).updateOne.filter._id);
+        const docs = await findByIds(collection, ids, { projection: { outboxBatch: 1 } });
         const ours = new Set(docs.filter((d) => d.outboxBatch === batchId).map((d) => d._id as string));
-        lost.push(...updates.filter((c) => !ours.has(c.id)).map((c) => c.id));
+        lost.push(...ids.filter((id) => !ours.has(id)));
       })(),
     ]);
     if (lost.length > 0) {
       const failed = new Set(lost);
-      throw new VersionConflictError(lost, stored.filter((s) => !failed.has(s.id)));
+      throw new VersionConflictError(lost, prepared.stored.filter((s) => !failed.has(s.id)));
     }
-    return stored;
   }
 
-/** Upserts the listing copies of conflicts (idempotent: the same conflict id, its latest state). */
+  /** Upserts the listing copies of conflicts (idempotent: the same conflict id, its latest state). */
   async projectConflicts(conflicts: readonly Conflict[]): Promise<void> {
     if (conflicts.length === 0) return;
     await this.conflicts.bulkWrite(
@@ -263,7 +285,7 @@ export class GroupingRepository {
    * call, then closes the batch: its events are acknowledged.
    */
   async publish(
-    stored: { imeis: readonly StoredChange[]; devices: readonly StoredChange[] },
+    stored: { imeis: readonly StoredDocument[]; devices: readonly StoredDocument[] },
     replays: { imeis: readonly Loaded<ImeiRecord>[]; devices: readonly Loaded<DeviceState>[] },
     batchId: string | undefined,
   ): Promise<void> {
@@ -287,9 +309,12 @@ export class GroupingRepository {
     for (const batch of await this.ledger.allOpen()) {
       const ids = (collection: 'imeis' | 'devices') => batch.entries.filter((e) => e.collection === collection).map((e) => e.id);
       const [imeis, devices] = await Promise.all([findByIds(this.imeis, ids('imeis')), findByIds(this.devices, ids('devices'))]);
-      const docs = new Map<string, GroupingDocumentFields>([...imeis.map((d) => [`imeis ${d._id}`, d] as const), ...devices.map((d) => [`devices ${d._id}`, d] as const)]);
+      const docs = new Map<string, { version: number; outbox: StoredEvent[] }>([
+        ...imeis.map((d) => [`imeis ${d._id}`, { version: d.version, outbox: imeiOf(d).outbox }] as const),
+        ...devices.map((d) => [`devices ${d._id}`, { version: d.version, outbox: deviceOf(d).outbox }] as const),
+      ]);
       // Conflicts of records stored but never published may be missing from the listing.
-      await this.projectConflicts(imeis.filter((d) => d.outboxBatch === batch._id).flatMap((d) => (d.record.conflicts ?? []).map(conflictFrom)));
+      await this.projectConflicts(imeis.filter((d) => d.outboxBatch === batch.id).flatMap((d) => imeiOf(d).state.conflicts));
       const events: StoredEvent[] = [];
       const sent: { collection: 'imeis' | 'devices'; id: string; version: number }[] = [];
       for (const { collection, id, version } of batch.entries) {
@@ -305,7 +330,7 @@ export class GroupingRepository {
         marks('imeis').length > 0 ? this.imeis.bulkWrite(marks('imeis'), { ordered: false }) : undefined,
         marks('devices').length > 0 ? this.devices.bulkWrite(marks('devices'), { ordered: false }) : undefined,
       ]);
-      await this.ledger.close([batch._id]);
+      await this.ledger.close([batch.id]);
       count += sent.length;
     }
     if (count > 0) this.logger.info({ entities: count }, 'outbox sweep re-published unsent events');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Db } from 'mongodb';
+import { Binary, BSON, type Db } from 'mongodb';
 import { findByIds } from '@imei/mongo';
 
 /** One entity version a flush stores (an object: FerretDB 1.x stores no nested arrays). */
@@ -17,6 +17,13 @@ export interface LedgerEntry {
  */
 export interface LedgerDocument {
   _id: string;
+  /** BSON of `{ entries: LedgerEntry[] }`: thousands of entries as one field insert in milliseconds. */
+  body: Binary;
+}
+
+/** An open batch as the sweep reads it. */
+export interface OpenBatch {
+  id: string;
   entries: LedgerEntry[];
 }
 
@@ -36,7 +43,7 @@ export class OutboxLedger {
   }
 
   async open(batchId: string, entries: readonly LedgerEntry[]): Promise<void> {
-    await this.batches.insertOne({ _id: batchId, entries: [...entries] });
+    await this.batches.insertOne({ _id: batchId, body: new Binary(BSON.serialize({ entries })) });
   }
 
   async close(batchIds: readonly string[]): Promise<void> {
@@ -51,7 +58,8 @@ export class OutboxLedger {
   }
 
   /** Every open batch, oldest first (the collection holds only batches in flight or left by a crash). */
-  async allOpen(): Promise<LedgerDocument[]> {
-    return this.batches.find({}).sort({ _id: 1 }).toArray();
+  async allOpen(): Promise<OpenBatch[]> {
+    const docs = await this.batches.find({}).sort({ _id: 1 }).toArray();
+    return docs.map((d) => ({ id: d._id, entries: (BSON.deserialize(d.body.buffer) as { entries: LedgerEntry[] }).entries }));
   }
 }
