@@ -1,3 +1,4 @@
+import { KeyTable } from './key-table';
 import type { NormalisedObservation } from './observation-intake';
 
 const scratch = Buffer.alloc(512);
@@ -50,42 +51,60 @@ export function deduplicationKey(observation: NormalisedObservation): string {
 }
 
 /**
- * Bounded-memory, exact de-duplicator: remembers at most `capacity` keys, in two generations. A key is a
- * duplicate only when one of the generations holds that exact string, so a distinct record is never
- * dropped (no probabilistic filter). When the current generation fills up, the older one is forgotten
- * whole: the price of bounded memory is that a duplicate older than that may pass again, which the
- * design allows. Keys embed their day, so yesterday's keys simply age out.
+ * Bounded-memory, exact de-duplicator: remembers at most `capacity` keys, in two generations held
+ * outside the JavaScript heap (KeyTable: ~56 bytes per key, nothing for the garbage collector to
+ * trace). A key is a duplicate only when one of the generations holds that exact key (its bytes are
+ * compared whole), so a distinct record is never dropped: no probabilistic filter. When the current
+ * generation fills up, the older one is forgotten whole and reused: the price of bounded memory is
+ * that a duplicate older than that may pass again, which the design allows. Keys embed their day, so
+ * yesterday's keys simply age out.
  */
 export class ObservationDeduplicator {
-  private current = new Set<string>();
-  private previous = new Set<string>();
-  private readonly generationSize: number;
+  private current: KeyTable;
+  private previous: KeyTable;
+  private bytes = Buffer.alloc(256);
 
-  /** @param capacity most keys held at once (default 1,000,000, ≈ 100 MB); at least 2. */
+  /** @param capacity most keys held at once (default 1,000,000 ≈ 56 MB); at least 2. */
   constructor(readonly capacity = 1_000_000) {
     if (!Number.isInteger(capacity) || capacity < 2) throw new RangeError(`capacity ${capacity} must be an integer ≥ 2`);
-    this.generationSize = Math.floor(capacity / 2);
+    const generationSize = Math.floor(capacity / 2);
+    this.current = new KeyTable(generationSize);
+    this.previous = new KeyTable(generationSize);
   }
 
   /** True the first time a key is offered (remember it), false for a duplicate still remembered. */
   firstSighting(key: string): boolean {
-    if (this.current.has(key) || this.previous.has(key)) return false;
-    if (this.current.size >= this.generationSize) {
+    const length = this.encode(key);
+    if (this.current.has(this.bytes, length, key) || this.previous.has(this.bytes, length, key)) return false;
+    if (this.current.isFull(length)) {
+      const emptied = this.previous;
+      emptied.clear();
       this.previous = this.current;
-      this.current = new Set<string>();
+      this.current = emptied;
     }
-    this.current.add(key);
+    this.current.add(this.bytes, length, key);
     return true;
   }
 
   /** Forgets a key whose record could not be published, so that the sender's retry is not dropped. */
   forget(key: string): void {
-    this.current.delete(key);
-    this.previous.delete(key);
+    const length = this.encode(key);
+    this.current.delete(this.bytes, length, key);
+    this.previous.delete(this.bytes, length, key);
   }
 
   /** Keys held now (≤ capacity). */
   get size(): number {
     return this.current.size + this.previous.size;
+  }
+
+  /**
+   * The key's UTF-8 bytes into the scratch buffer; -1 (kept by its text) for a string with a lone
+   * surrogate, whose UTF-8 form would not be unique.
+   */
+  private encode(key: string): number {
+    if (!(key as string & { isWellFormed(): boolean }).isWellFormed()) return -1;
+    if (key.length * 3 > this.bytes.length) this.bytes = Buffer.alloc(Math.max(key.length * 3, 2 * this.bytes.length));
+    return this.bytes.write(key, 0, 'utf8');
   }
 }

@@ -77,3 +77,15 @@ describe('deduplicationKey packing', () => {
     expect(deduplicationKey(base).length).toBeLessThanOrEqual(40);
   });
 });
+
+describe('ObservationDeduplicator exactness at scale', () => {
+  it('drops only repeats across generation turns, lone surrogates included', () => {
+    const dedup = new ObservationDeduplicator(2000);
+    for (let i = 0; i < 5000; i++) expect(dedup.firstSighting(`key-${i}`)).toBe(true);
+    expect(dedup.firstSighting('key-4999')).toBe(false);
+    expect(dedup.firstSighting('\ud800x')).toBe(true);
+    expect(dedup.firstSighting('\udc00x')).toBe(true); // same UTF-8 form (U+FFFD), distinct keys
+    expect(dedup.firstSighting('\ud800x')).toBe(false);
+    expect(dedup.size).toBeLessThanOrEqual(2000);
+  });
+});
