@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { AnyBulkWriteOperation, Collection, Filter } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Filter, OptionalUnlessRequiredId } from 'mongodb';
+
+interface WriteErrorLike {
+  index: number;
+  code?: number;
+}
 import type { TopicProducer } from '@imei/kafka';
 import type { Logger } from '@imei/log';
 import { recordOf, type OutboxFields, type StoredEvent } from './outbox-event';
@@ -95,12 +100,52 @@ export class Outbox<TDoc extends OutboxFields> {
     return stored;
   }
 
+  /**
+   * Stores the first version of entities believed new with one `insertMany` (FerretDB inserts in bulk
+   * many times faster than it upserts one by one). An entity that already exists is left untouched and
+   * reported in `existing`: the caller re-reads it and decides again. Same guarantee as `store` with
+   * `expectedVersion: 0` (the unique `_id` decides), without a read before the write.
+   */
+  async insert(changes: readonly EntityChange<TDoc>[]): Promise<{ stored: StoredChange[]; existing: string[] }> {
+    if (changes.length === 0) return { stored: [], existing: [] };
+    const writeId = randomUUID();
+    const docs = changes.map((change) => {
+      if (change.expectedVersion !== 0) throw new Error(`insert of ${change.id}: only new entities (expectedVersion 0)`);
+      return { ...change.state, _id: change.id, version: 1, outbox: change.events, outboxPending: change.events.length > 0, outboxSentVersion: 0, outboxWriteId: writeId } as unknown as OptionalUnlessRequiredId<TDoc>;
+    });
+    const duplicates = new Set<number>();
+    try {
+      await this.collection.insertMany(docs, { ordered: false });
+    } catch (error) {
+      const writeErrors = (error as { writeErrors?: WriteErrorLike | WriteErrorLike[] }).writeErrors;
+      const errors = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+      // Anything but duplicates is a real failure: the caller retries the batch, and the documents
+      // that were inserted are found by the retry's reads (their input is then a replay).
+      if (errors.length === 0 || errors.some((e) => e.code !== 11000)) throw error;
+      for (const e of errors) duplicates.add(e.index);
+    }
+    const stored: StoredChange[] = [];
+    const existing: string[] = [];
+    changes.forEach((change, i) => (duplicates.has(i) ? existing.push(change.id) : stored.push({ id: change.id, version: 1, events: change.events })));
+    return { stored, existing };
+  }
+
   /** Publishes stored changes' events (in order) and marks them sent. */
   async publish(changes: readonly StoredChange[]): Promise<void> {
-    const records = changes.flatMap((c) => c.events.map(recordOf));
-    if (records.length === 0) return;
-    await this.producer.sendEncoded(records);
+    if (!(await this.send(changes))) return;
     await this.markSent(changes.filter((c) => c.events.length > 0));
+  }
+
+  /**
+   * Publishes stored changes' events (in order) without marking them sent; false when there was
+   * nothing to send. The caller marks them with `markSent` later (until then a start-up sweep would
+   * re-publish the same versions, which is harmless).
+   */
+  async send(changes: readonly StoredChange[]): Promise<boolean> {
+    const records = changes.flatMap((c) => c.events.map(recordOf));
+    if (records.length === 0) return false;
+    await this.producer.sendEncoded(records);
+    return true;
   }
 
   /** Stores then publishes: the usual path. */
@@ -145,7 +190,8 @@ export class Outbox<TDoc extends OutboxFields> {
     return count;
   }
 
-  private async markSent(changes: readonly StoredChange[], clearEmpty = false): Promise<void> {
+  /** Marks published changes sent (a document whose version moved since keeps its own pending state). */
+  async markSent(changes: readonly StoredChange[], clearEmpty = false): Promise<void> {
     const ops = changes
       .filter((c) => clearEmpty || c.events.length > 0)
       .map((c) => ({

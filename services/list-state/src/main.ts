@@ -48,6 +48,7 @@ async function main(): Promise<void> {
   await app.feed!.start();
   runtime.onStop({ name: 'read model feed', run: () => app.feed!.stop() });
   const consumer = await runtime.consume(config.consumerGroup, app.consumer.handlers, { ...app.consumer.options, sessionTimeoutMs: config.sessionTimeoutMs, fromBeginning: config.fromBeginning });
+  runtime.onStop({ name: 'list changes marked sent', run: () => app.processor.flush() });
   // Another member may own a revoked partition now: forget what we knew about its IMEIs.
   consumer.consumer.on(consumer.consumer.events.GROUP_JOIN, () => app.cache.clear());
   const eirObserver = config.eirSupiObserves ? new EirQueryObserver(runtime.producer, topics.listCommands, Date.now, runtime.logger) : undefined;

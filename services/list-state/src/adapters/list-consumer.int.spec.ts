@@ -81,6 +81,28 @@ describe('list-state consumer over the real broker and FerretDB', () => {
     expect(await h.changes(imei)).toHaveLength(1);
   });
 
+  it('a stored IMEI the cache forgot is inserted as new, found stored, read and decided again: no second version 1', async () => {
+    const imei = nextImei();
+    await h.observe(imei, at('2025-06-01'));
+    const first = await h.entry(imei);
+    // A member that just took the partition over: empty cache, and a read model that does not help.
+    h.app.cache.clear();
+    h.app.feed!.ready = false;
+    try {
+      const wrongBefore = h.outcomes.reduce((n, o) => n + o.guessedStored, 0);
+      await h.observe(imei, at('2025-06-05'), 'tele2-altel');
+      const seen = await h.entry(imei, (e) => e.operators.length === 2, 'second operator');
+      expect(seen).toMatchObject({ version: 1, firstSeenMs: first.firstSeenMs, state: 'grey' });
+      expect(seen.lastSeenDay).toBeGreaterThan(first.lastSeenDay!);
+      expect(h.outcomes.reduce((n, o) => n + o.guessedStored, 0)).toBe(wrongBefore + 1);
+    } finally {
+      h.app.feed!.ready = true;
+    }
+    expect(await h.changes(imei)).toHaveLength(1);
+    const history = await call(h.client('officer:demo'), 'getHistory', { imei });
+    expect(history.records.map((r) => r.version)).toEqual([1]);
+  });
+
   it('officer block and unblock via gRPC travel as keyed commands through the consumer', async () => {
     const imei = nextImei();
     await h.observe(imei, at('2025-06-01'));

@@ -78,6 +78,11 @@ export class ListEntryStore {
     return this.outbox.store(changes);
   }
 
+  /** Stores the first version of entries believed new in bulk; `existing` are those found stored already. */
+  insertNew(changes: readonly EntityChange<ListEntryDocument>[]): Promise<{ stored: StoredChange[]; existing: string[] }> {
+    return this.outbox.insert(changes);
+  }
+
   /** Called between store and publish (fault injection for the crash test). */
   afterStore(): void {
     this.options.afterStore?.();
@@ -85,6 +90,16 @@ export class ListEntryStore {
 
   publish(changes: readonly StoredChange[]): Promise<void> {
     return this.outbox.publish(changes);
+  }
+
+  /** Publishes stored changes without marking them sent (see `markSent`). */
+  async send(changes: readonly StoredChange[]): Promise<void> {
+    await this.outbox.send(changes);
+  }
+
+  /** Marks published changes sent: one update per entry, so the start-up sweep skips them. */
+  markSent(changes: readonly StoredChange[]): Promise<void> {
+    return this.outbox.markSent(changes.filter((c) => c.events.length > 0));
   }
 
   /** Re-publishes a replayed input's stored events when they were never acknowledged. */
@@ -106,15 +121,19 @@ export class ListEntryStore {
     await this.entries.bulkWrite(ops, { ordered: false });
   }
 
-  /** Appends audit records (upserts by `imei14:version`, so a replay rewrites the same documents). */
+  /**
+   * Appends audit records in one `insertMany` (ids `imei14:version`). A replay writes the same ids with
+   * the same content (the record stored on the entry): its duplicates are the records already there.
+   */
   async writeAudit(items: ReadonlyArray<{ imei14: string; record: AuditRecord }>): Promise<void> {
     if (items.length === 0) return;
-    await this.audit.bulkWrite(
-      items.map(({ imei14, record }) => ({
-        replaceOne: { filter: { _id: `${imei14}:${record.version}` }, replacement: { ...record, imei14 }, upsert: true },
-      })) as AnyBulkWriteOperation<AuditDocument>[],
-      { ordered: false },
-    );
+    try {
+      await this.audit.insertMany(items.map(({ imei14, record }) => ({ ...record, _id: `${imei14}:${record.version}`, imei14 })), { ordered: false });
+    } catch (error) {
+      const writeErrors = (error as { writeErrors?: { code?: number } | Array<{ code?: number }> }).writeErrors;
+      const errors = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+      if (errors.length === 0 || errors.some((e) => e.code !== 11000)) throw error;
+    }
   }
 
   /** Start-up sweep: publishes every stored change not acknowledged before a crash. */

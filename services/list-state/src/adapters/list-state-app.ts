@@ -62,6 +62,9 @@ export function listStateApp(options: ListStateAppOptions) {
   const store = new ListEntryStore(options.db, options.producer, options.logger, options.topics.listChanges, { afterStore: options.afterStore });
   const statistics = new ListStatisticsStore(options.db, options.topics.observations.partitions);
   const cache = new PackedImeiCache(options.cacheCapacity ?? 1 << 16);
+  const feed = options.readModel
+    ? new ReadModelFeed({ ...options.readModel, producer: options.producer, logger: options.logger, listChanges: options.topics.listChanges })
+    : undefined;
   const processor = new ListProcessor({
     store,
     statistics,
@@ -70,12 +73,11 @@ export function listStateApp(options: ListStateAppOptions) {
     clock: options.clock,
     cloneGuard: new BurstGuard(options.policy.guard),
     cache,
+    // The read model knows every published IMEI: those are read, not guessed new.
+    storedElsewhere: feed ? (imei14) => feed.ready && feed.model.stateOf(imei14) !== undefined : undefined,
     logger: options.logger,
   });
   const consumer = listConsumer(processor, options.topics, options.logger, { cache, onBatch: options.onBatch });
-  const feed = options.readModel
-    ? new ReadModelFeed({ ...options.readModel, producer: options.producer, logger: options.logger, listChanges: options.topics.listChanges })
-    : undefined;
   const reader = new EntryReader(store, feed);
   const runs = new PhaseRunStore(options.db);
   const grpc = listStateService(

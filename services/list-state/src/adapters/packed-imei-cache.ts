@@ -46,6 +46,10 @@ export class PackedImeiCache implements KnownImeiCache {
     return day <= this.lastDay[slot]! && day > this.firstDay[slot]!;
   }
 
+  knows(imei14: string): boolean {
+    return isImeiBody(imei14) && this.find(imei14ToNumber(imei14)) >= 0;
+  }
+
   remember(entry: ListEntry): void {
     if (!isImeiBody(entry.imei14) || entry.firstSeenMs === null || entry.lastSeenDay === null) return;
     let bits = 0;
