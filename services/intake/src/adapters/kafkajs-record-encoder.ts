@@ -122,40 +122,61 @@ function headerPairs(headers: Record<string, HeaderValue> | undefined): [Buffer,
   return pairs;
 }
 
+/** A record measured and ready to write: `total` bytes. */
+export interface RecordPlan {
+  readonly total: number;
+  readonly body: number;
+  readonly timestampZ: number;
+  readonly offsetDelta: number;
+  readonly key: Buffer | string | null;
+  readonly value: Buffer | string | null;
+  readonly headers: [Buffer, Buffer][];
+}
+
+/** Measures a record; undefined when it holds something only kafkajs's own encoder handles. */
+export function planRecord(record: RecordInput): RecordPlan | undefined {
+  const offsetDelta = record.offsetDelta ?? 0;
+  const timestampDelta = Number(record.timestampDelta ?? 0);
+  const key = bytesOf(record.key);
+  const value = bytesOf(record.value);
+  const headers = headerPairs(record.headers);
+  if (key === undefined || value === undefined || headers === undefined || !Number.isSafeInteger(timestampDelta) || !Number.isInteger(offsetDelta) || offsetDelta < 0 || offsetDelta > 0x3fffffff) {
+    return undefined;
+  }
+  const timestampZ = zigzag64(timestampDelta);
+  let body = 1 + uvarintSize(timestampZ) + uvarintSize(zigzag32(offsetDelta)) + fieldSize(key) + fieldSize(value) + uvarintSize(zigzag32(headers.length));
+  for (const [k, v] of headers) body += fieldSize(k) + fieldSize(v);
+  return { total: uvarintSize(zigzag32(body)) + body, body, timestampZ, offsetDelta, key, value, headers };
+}
+
+/** Writes a planned record at `at` (room for `plan.total` bytes); returns the offset after it. */
+export function writeRecord(plan: RecordPlan, buf: Buffer, at: number): number {
+  at = writeUvarint(buf, at, zigzag32(plan.body));
+  buf[at++] = 0; // attributes
+  at = writeUvarint(buf, at, plan.timestampZ);
+  at = writeUvarint(buf, at, zigzag32(plan.offsetDelta));
+  at = writeField(buf, at, plan.key);
+  at = writeField(buf, at, plan.value);
+  at = writeUvarint(buf, at, zigzag32(plan.headers.length));
+  for (const [k, v] of plan.headers) {
+    at = writeField(buf, at, k);
+    at = writeField(buf, at, v);
+  }
+  return at;
+}
+
 /** Builds the fast encoder; `fallback` (kafkajs's own) encodes what it does not handle. */
 export function fastRecordEncoder(fallback: RecordEncoder): RecordEncoder {
   return (record) => {
-    const offsetDelta = record.offsetDelta ?? 0;
-    const timestampDelta = Number(record.timestampDelta ?? 0);
-    const key = bytesOf(record.key);
-    const value = bytesOf(record.value);
-    const headers = headerPairs(record.headers);
-    if (key === undefined || value === undefined || headers === undefined || !Number.isSafeInteger(timestampDelta) || !Number.isInteger(offsetDelta) || offsetDelta < 0 || offsetDelta > 0x3fffffff) {
-      return fallback(record);
-    }
-    const timestampZ = zigzag64(timestampDelta);
-    let body = 1 + uvarintSize(timestampZ) + uvarintSize(zigzag32(offsetDelta)) + fieldSize(key) + fieldSize(value) + uvarintSize(zigzag32(headers.length));
-    for (const [k, v] of headers) body += fieldSize(k) + fieldSize(v);
-    const total = uvarintSize(zigzag32(body)) + body;
-    if (used + total > slab.length) {
-      slab = Buffer.allocUnsafe(Math.max(SLAB_SIZE, total));
+    const plan = planRecord(record);
+    if (plan === undefined) return fallback(record);
+    if (used + plan.total > slab.length) {
+      slab = Buffer.allocUnsafe(Math.max(SLAB_SIZE, plan.total));
       used = 0;
     }
-    const buf = slab;
     const start = used;
-    let at = writeUvarint(buf, start, zigzag32(body));
-    buf[at++] = 0; // attributes
-    at = writeUvarint(buf, at, timestampZ);
-    at = writeUvarint(buf, at, zigzag32(offsetDelta));
-    at = writeField(buf, at, key);
-    at = writeField(buf, at, value);
-    at = writeUvarint(buf, at, zigzag32(headers.length));
-    for (const [k, v] of headers) {
-      at = writeField(buf, at, k);
-      at = writeField(buf, at, v);
-    }
-    used = at;
-    const view = buf.subarray(start, at);
+    used = writeRecord(plan, slab, start);
+    const view = slab.subarray(start, used);
     return { buf: view, buffer: view };
   };
 }
