@@ -1,12 +1,13 @@
 import { once } from 'node:events';
 import { stat } from 'node:fs/promises';
 import type { ClientWritableStream } from '@grpc/grpc-js';
-import type { IntakeServiceClient, ObservationInput, ObservationSummary, SubmitObservationsRequest } from '@imei/contracts';
+import { IntakeServiceService, type IntakeServiceClient, type ObservationSummary } from '@imei/contracts';
 import { DUMP_COLUMNS, observationOfDumpRow, type DumpColumn } from '../domain/dump-row';
 import { DumpQualityScan, evaluateDumpQuality, type DumpQualityThresholds, type QualityFinding } from '../domain/dump-quality';
 import type { ObservationCounts } from '../domain/observation-tally';
 import { mapHeader, splitCsvLine } from './csv-fields';
 import { readCsvLines, type CsvLine } from './csv-lines';
+import { ObservationChunk } from './observation-chunk';
 import type { ErrorReport } from './error-report';
 import type { Progress } from './progress';
 
@@ -89,8 +90,8 @@ export async function importObservations(options: ObservationImportOptions): Pro
   let dataRows = 0;
   let rowErrors = 0;
   let bytes = 0;
-  let segment: { call: ClientWritableStream<SubmitObservationsRequest>; rows: number } | undefined;
-  let chunk: ObservationInput[] = [];
+  let segment: { call: ClientWritableStream<Buffer>; rows: number } | undefined;
+  const chunk = new ObservationChunk();
 
   const absorb = async (summary: ObservationSummary): Promise<void> => {
     counts.received += summary.received;
@@ -107,19 +108,21 @@ export async function importObservations(options: ObservationImportOptions): Pro
     let settle!: (summary: ObservationSummary) => void;
     let fail!: (error: Error) => void;
     const done = new Promise<ObservationSummary>((resolve, reject) => ((settle = resolve), (fail = reject)));
-    const call = options.client.streamObservations((error, summary) => (error ? fail(error) : settle(summary)));
+    // StreamObservations with requests the chunk encoded itself (same bytes as the generated codec).
+    const method = IntakeServiceService.streamObservations;
+    const call = options.client.makeClientStreamRequest<Buffer, ObservationSummary>(method.path, (bytes) => bytes, method.responseDeserialize, (error, summary) =>
+      error ? fail(error) : settle(summary!),
+    );
     const absorbed = done.then(absorb);
     absorbed.catch(() => undefined); // awaited in order below; this only keeps an early failure from being "unhandled"
     summaries.push(absorbed);
     return { call, rows: 0 };
   };
   const flush = async () => {
-    if (chunk.length === 0) return;
+    if (chunk.count === 0) return;
     segment ??= openSegment();
-    const message = { observations: chunk };
-    segment.rows += chunk.length;
-    chunk = [];
-    if (!segment.call.write(message)) await once(segment.call, 'drain');
+    segment.rows += chunk.count;
+    if (!segment.call.write(chunk.take())) await once(segment.call, 'drain');
     if (segment.rows >= segmentRows) {
       segment.call.end();
       segment = undefined;
@@ -148,8 +151,9 @@ export async function importObservations(options: ObservationImportOptions): Pro
         await report.add(line.row, verdict.violation.field, verdict.violation.value, verdict.violation.description);
         continue;
       }
-      chunk.push(verdict.input);
-      if (chunk.length >= chunkRows) await flush();
+      const input = verdict.input;
+      chunk.add(input.imei, input.imsi, input.msisdn, input.seenAt!.getTime(), input.rat, input.row);
+      if (chunk.count >= chunkRows) await flush();
     }
     progress.update(dataRows, bytes);
   }
