@@ -29,7 +29,7 @@ import { ceilings } from './operator-notifier-ceilings';
 // The service is not a project reference of test/: load its compiled adapters.
 const dist = join(__dirname, '..', '..', '..', 'services', 'operator-notifier', 'dist', 'adapters');
 const { notifierApp, BLOCK_LIST_CONSUMER_OPTIONS } = require(join(dist, 'notifier-app')) as {
-  notifierApp: (o: unknown) => { blockListConsumer: never; projectionTable: { resetOnRebalance(c: unknown): void } };
+  notifierApp: (o: unknown) => { blockListConsumer: never; noticeScheduleConsumer: never; projectionTable: { resetOnRebalance(c: unknown): void } };
   BLOCK_LIST_CONSUMER_OPTIONS: { partitionsConsumedConcurrently: number };
 };
 const { readBlockListSnapshot } = require(join(dist, 'block-list-snapshot')) as { readBlockListSnapshot: (k: Kafka, t: string, g: string) => Promise<{ entries: Map<string, Buffer> }> };
@@ -100,10 +100,13 @@ async function run(kind: Kind, producerMode: string, drain: boolean): Promise<Ru
     onBlockListBatch: (o: { changes: number }) => void batchSizes.push(o.changes),
   });
   const notifierGroup = uniqueName('operator-notifier.bench');
+  const noticeGroup = uniqueName('operator-notifier.bench-notices');
+  /** The service's two list-change consumers: the block list, and the notice schedule beside it. */
   const startNotifier = async () => {
     const consumer = await runConsumer({ kafka, service: 'operator-notifier', groupId: notifierGroup, handlers: app.blockListConsumer, producer, logger, ...BLOCK_LIST_CONSUMER_OPTIONS });
     app.projectionTable.resetOnRebalance(consumer.consumer);
-    return consumer;
+    const notices = await runConsumer({ kafka, service: 'operator-notifier', groupId: noticeGroup, handlers: app.noticeScheduleConsumer, producer, logger });
+    return { stop: () => Promise.all([consumer.stop(), notices.stop()]) };
   };
   const sender = new TopicProducer(kafka);
   await sender.connect();

@@ -30,6 +30,7 @@ async function main(): Promise<void> {
   });
   const blockListConsumer = await runtime.consume(config.blockListGroup, app.blockListConsumer, { ...BLOCK_LIST_CONSUMER_OPTIONS, fromBeginning: config.fromBeginning });
   app.projectionTable.resetOnRebalance(blockListConsumer.consumer);
+  await runtime.consume('notice-schedule', app.noticeScheduleConsumer, { fromBeginning: config.fromBeginning });
   await runtime.consume('subscriber-index', app.subscriberIndexConsumer, { fromBeginning: config.fromBeginning });
   let noticeRun = Promise.resolve();
   const timer = setInterval(() => {

@@ -28,7 +28,7 @@ export interface NotifierHarness {
   indexCaughtUp(): Promise<void>;
   /** The block list an operator holds after reading the topic from the beginning to its current end. */
   blockList(): Promise<BlockListSnapshot & { decoded(imei14: string): ReturnType<typeof decodeEntry> | undefined }>;
-  /** Waits until the projection consumer has caught up with everything published so far. */
+  /** Waits until the projection and notice-schedule consumers have caught up with everything published so far. */
   caughtUp(): Promise<void>;
   startConsumer(groupId?: string): Promise<RunningConsumer>;
   stopConsumers(): Promise<void>;
@@ -76,6 +76,8 @@ export async function startNotifierHarness(start = Date.parse('2025-08-01T06:00:
     return consumer;
   };
   await startConsumer();
+  const noticeGroupId = uniqueName('operator-notifier.test-notices');
+  consumers.push(await runConsumer({ kafka, service: 'operator-notifier', groupId: noticeGroupId, handlers: app.noticeScheduleConsumer, producer, logger }));
   consumers.push(await runConsumer({ kafka, service: 'operator-notifier', groupId: indexGroupId, handlers: app.subscriberIndexConsumer, producer, logger }));
   const server = await startGrpcServer({ address: '127.0.0.1:0', services: [app.grpc] });
   const clients: OperatorNotifierServiceClient[] = [];
@@ -121,7 +123,10 @@ export async function startNotifierHarness(start = Date.parse('2025-08-01T06:00:
       const snapshot = await readBlockListSnapshot(kafka, testTopics.blockList.name, uniqueName('test-snapshot'));
       return { ...snapshot, decoded: (id: string) => { const v = snapshot.entries.get(id); return v ? decodeEntry(v) : undefined; } };
     },
-    caughtUp: () => caughtUpOn(testTopics.listChanges.name, groupId),
+    caughtUp: async () => {
+      await caughtUpOn(testTopics.listChanges.name, groupId);
+      await caughtUpOn(testTopics.listChanges.name, noticeGroupId);
+    },
     indexCaughtUp: () => caughtUpOn(testTopics.observations.name, indexGroupId),
     noticesTopicOf,
     async observe(imei14, msisdn, operatorId, seenAt) {

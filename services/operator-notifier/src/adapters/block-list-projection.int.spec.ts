@@ -61,6 +61,28 @@ describe('block-list projection over the real broker and FerretDB', () => {
     expect((await h.blockList()).decoded(c)).toMatchObject({ listVersion: 2, reason: ListReason.LIST_REASON_OFFICER_DECISION });
   });
 
+  it("detects another member's writes behind its in-process table: re-reads, never publishes an older state", async () => {
+    const x = imei();
+    h.clock.now = Date.parse('2025-08-01T06:00:00Z');
+    await h.publish([h.listChange(x, 1, BLACK)]);
+    await h.caughtUp();
+    // Another member (the partition's owner for a while) unblocked x at version 2: this member's table still says v1 black.
+    await h.app.blockListStore.collection.updateOne({ _id: x }, { $set: { listVersion: 2, blocked: null } });
+    h.clock.now = Date.parse('2025-08-02T06:00:00Z');
+    await h.publish([h.listChange(x, 3, BLACK, { reason: ListReason.LIST_REASON_CLONED })]);
+    await h.caughtUp();
+    // A new block (blocked-at of version 3), decided against the stored v2, not the table's v1.
+    expect((await h.blockList()).decoded(x)).toMatchObject({ listVersion: 3, reason: ListReason.LIST_REASON_CLONED, blockedAt: new Date(h.clock.now) });
+
+    // The other member also stored y, unknown to this member's table; a redelivery of y's change re-publishes what is stored.
+    const y = imei();
+    const storedAt = Date.parse('2025-07-30T00:00:00Z');
+    await h.app.blockListStore.collection.insertOne({ _id: y, listVersion: 1, blocked: { imei14: y, imei: canonicalImei(y), reason: ListReason.LIST_REASON_MALFORMED, blockedAtMs: storedAt, listVersion: 1 } });
+    await h.publish([h.listChange(y, 1, BLACK)]);
+    await h.caughtUp();
+    expect((await h.blockList()).decoded(y)).toMatchObject({ listVersion: 1, reason: ListReason.LIST_REASON_MALFORMED, blockedAt: new Date(storedAt) });
+  });
+
   it('a full rebuild from the beginning of the block-list topic equals the black IMEIs fed in (count and digest)', async () => {
     const black = new Set<string>();
     const changes: ListChange[] = [];

@@ -33,6 +33,18 @@ export interface NoticeSchedulerOptions {
 }
 
 /**
+ * Whether a change can set or clear a block date: it is grey, or it leaves grey (or may: its previous
+ * state is not stated). A change between white and black, or an IMEI's first version that is not grey,
+ * has no block date to keep and none stored to clear: the change that left grey cleared it and was
+ * applied before (per-key order), so it needs no store read.
+ */
+function touchesGrey(change: ListChange): boolean {
+  if (change.state === ListState.LIST_STATE_GREY) return true;
+  if (change.version === 1) return false;
+  return change.previousState !== ListState.LIST_STATE_WHITE && change.previousState !== ListState.LIST_STATE_BLACK;
+}
+
+/**
  * Warns subscribers of a grey IMEI whose block date is near: list changes keep each IMEI's block date
  * (version-guarded), and a run at `now` publishes one OperatorNotice per subscriber / IMEI / lead time
  * to that operator's topic. The notice is stored under its deterministic id before it is published and
@@ -51,14 +63,15 @@ export class NoticeScheduler {
   /** Keeps the block date of grey IMEIs from their list changes (a change at or below the stored version is ignored). */
   async track(records: readonly ConsumedRecord<ListChange>[]): Promise<void> {
     const latest = new Map<string, ListChange>();
+    const greyInBatch = new Set<string>();
     for (const { value } of records) {
       const known = latest.get(value.imei14);
       if (!known || known.version < value.version) latest.set(value.imei14, value);
+      if (touchesGrey(value)) greyInBatch.add(value.imei14);
     }
     await Promise.all([...latest.values()].map(async (change) => {
       const grey = change.state === ListState.LIST_STATE_GREY && change.blockDate !== undefined;
-      // An IMEI's first version that is not grey has no block date to keep, and none stored to clear.
-      if (!grey && change.version === 1) return;
+      if (!greyInBatch.has(change.imei14)) return;
       const doc = await this.schedule.findOne({ _id: change.imei14 });
       if ((!doc && !grey) || (doc && doc.listVersion >= change.version)) return;
       await this.schedule.replaceOne({ _id: change.imei14 }, {

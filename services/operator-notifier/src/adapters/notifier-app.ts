@@ -67,17 +67,18 @@ export function notifierApp(options: NotifierAppOptions) {
     ensureTopic: (spec) => ensureTopics(options.kafka, [spec]),
     leadDays: options.leadDays ?? DEFAULT_LEAD_DAYS,
   });
-  /** One group over list changes: the block list first (its latency matters), then the notice schedule. */
+  /** The block list has list changes to itself: its latency is the operators'. */
   const blockListConsumer: ConsumerRunnerOptions['handlers'] = [
     {
       spec: options.topics.listChanges,
       handle: async (records) => {
         const outcome = await blockListProcessor.process(records);
         options.onBlockListBatch?.(outcome);
-        await notices.track(records);
       },
     },
   ];
+  /** The notice schedule follows the same changes in a group of its own, at its own pace (it reads the store). */
+  const noticeScheduleConsumer: ConsumerRunnerOptions['handlers'] = [{ spec: options.topics.listChanges, handle: (records) => notices.track(records) }];
   const enforcement = new EnforcementStore(options.db, (ids) => blockListStore.blocks(ids));
   /** Observations feed the subscriber index (notices) and the sightings of blocked IMEIs (enforcement). */
   const subscriberIndexConsumer: ConsumerRunnerOptions['handlers'] = [{
@@ -91,5 +92,5 @@ export function notifierApp(options: NotifierAppOptions) {
       enforcement, enforcementGraceMs: options.enforcementGraceMs ?? DEFAULT_ENFORCEMENT_GRACE_MS },
     options.edge,
   );
-  return { blockListStore, projectionTable, blockListProcessor, blockListConsumer, subscriberIndex, subscriberIndexConsumer, enforcement, notices, grpc };
+  return { blockListStore, projectionTable, blockListProcessor, blockListConsumer, noticeScheduleConsumer, subscriberIndex, subscriberIndexConsumer, enforcement, notices, grpc };
 }

@@ -52,6 +52,20 @@ describe('subscriber notices per operator and lead time', () => {
     expect(leads).toEqual([14, 3, 1]);
     expect(await topicRecordCount(h.noticesTopicOf('kcell').name)).toBe(3);
 
+    // Leaving grey and then moving between white and black in one batch still clears the block date.
+    const later = `37${String(Date.now()).slice(-12)}`;
+    await h.observe(later, '77010000009', 'kcell', now - DAY);
+    await h.indexCaughtUp();
+    await h.publish([h.listChange(later, 1, GREY, { blockDate: new Date(blockDate) })]);
+    await h.caughtUp();
+    expect(await h.app.notices.schedule.findOne({ _id: later })).toMatchObject({ blockDateMs: blockDate });
+    await h.publish([
+      h.listChange(later, 2, WHITE, { previousState: GREY, reason: ListReason.LIST_REASON_REGISTERED }),
+      h.listChange(later, 3, ListState.LIST_STATE_BLACK, { previousState: WHITE, reason: ListReason.LIST_REASON_OFFICER_DECISION }),
+    ]);
+    await h.caughtUp();
+    expect(await h.app.notices.schedule.findOne({ _id: later })).toMatchObject({ listVersion: 3, blockDateMs: null });
+
     // A replayed list change (same version) does not reset anything: still nothing new.
     await h.publish([h.listChange(imei14, 1, GREY, { blockDate: new Date(blockDate) })]);
     await h.caughtUp();

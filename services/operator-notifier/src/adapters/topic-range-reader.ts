@@ -58,7 +58,7 @@ export async function readTopicRange(kafka: Kafka, options: TopicRangeOptions): 
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch }) => {
+      eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
         const end = pending.get(batch.partition);
         if (end === undefined) return;
         const start = from.get(batch.partition) ?? 0;
@@ -73,6 +73,10 @@ export async function readTopicRange(kafka: Kafka, options: TopicRangeOptions): 
           settle(error);
           return;
         }
+        // The next fetch starts after the resolved offset (nothing is committed): without it, a range
+        // longer than one fetch would read its first batch again and again.
+        if (batch.messages.length > 0) resolveOffset(batch.lastOffset());
+        await heartbeat();
         if (early || (batch.messages.length > 0 && Number(batch.lastOffset()) >= end - 1)) {
           pending.delete(batch.partition);
           consumer.pause([{ topic: options.topic, partitions: [batch.partition] }]);
