@@ -23,10 +23,17 @@ export class ProjectionTable {
   async current(): Promise<Map<string, ProjectedImei>> {
     if (this.entries) return this.entries;
     const generation = this.generation;
-    this.loading ??= this.store.loadAll().then((loaded) => {
-      if (generation === this.generation) this.entries = loaded;
-      return loaded;
-    });
+    this.loading ??= this.store.loadAll().then(
+      (loaded) => {
+        if (generation === this.generation) this.entries = loaded;
+        return loaded;
+      },
+      (error: unknown) => {
+        // A store outage: the batch is retried and the next use loads again.
+        if (generation === this.generation) this.loading = undefined;
+        throw error;
+      },
+    );
     return this.loading;
   }
 
