@@ -30,8 +30,8 @@ import { resetPeak, watchPeak } from './process-rss';
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const CEILING_RECORDS = Number(process.env.BENCH_CEILING_RECORDS ?? ROWS);
 /** intake's publishing defaults (INTAKE_PUBLISH_BATCH, INTAKE_PUBLISH_IN_FLIGHT). */
-const INTAKE_BATCH = 1000;
-const INTAKE_IN_FLIGHT = 8;
+const INTAKE_BATCH = 2000;
+const INTAKE_IN_FLIGHT = 2;
 const SPEEDUPS = join(repoRoot, 'services/intake/dist/adapters/kafkajs-speedups.js');
 /** Extra node flags for the intake and CLI processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them. */
 const nodeArgs = (name: string) => (process.env[name] ?? '').split(' ').filter((arg) => arg !== '');

@@ -12,15 +12,14 @@ export interface IntakeConfig {
   operators: ReadonlySet<string>;
   /** INTAKE_MAX_CLOCK_SKEW_MS: how far in the future a seen-at may lie; default 300000 (5 min). */
   maxClockSkewMs: number;
-  /** INTAKE_DEDUP_CAPACITY: de-duplication keys held in memory (≈ 100 bytes each); default 1000000. */
+  /** INTAKE_DEDUP_CAPACITY: de-duplication keys remembered (≈ 56 bytes each, off the JS heap); default 1000000. */
   dedupCapacity: number;
   /**
-   * INTAKE_PUBLISH_BATCH: observations per producer request; default 1000. kafkajs groups a request's
-   * records per partition by copying arrays (quadratic in records per partition), so bigger batches
-   * measured slower, not faster.
+   * INTAKE_PUBLISH_BATCH: observations per producer request; default 2000. With 2 requests in flight
+   * per call this measured faster than 8 × 1000 (fewer records held until acknowledged, less GC).
    */
   publishBatch: number;
-  /** INTAKE_PUBLISH_IN_FLIGHT: producer requests in flight per observations call; default 8. */
+  /** INTAKE_PUBLISH_IN_FLIGHT: producer requests in flight per observations call; default 2. */
   publishInFlight: number;
   /**
    * INTAKE_GRPC_WINDOW_BYTES: HTTP/2 receive window of each gRPC stream (the connection gets twice
@@ -48,8 +47,8 @@ export function readConfig(env = new EnvReader()): IntakeConfig {
     operators: new Set(operators),
     maxClockSkewMs: env.int('INTAKE_MAX_CLOCK_SKEW_MS', DEFAULT_MAX_CLOCK_SKEW_MS, 0, 86_400_000),
     dedupCapacity: env.int('INTAKE_DEDUP_CAPACITY', 1_000_000, 2, 100_000_000),
-    publishBatch: env.int('INTAKE_PUBLISH_BATCH', 1000, 1, 100_000),
-    publishInFlight: env.int('INTAKE_PUBLISH_IN_FLIGHT', 8, 1, 64),
+    publishBatch: env.int('INTAKE_PUBLISH_BATCH', 2000, 1, 100_000),
+    publishInFlight: env.int('INTAKE_PUBLISH_IN_FLIGHT', 2, 1, 64),
     grpcWindowBytes: env.int('INTAKE_GRPC_WINDOW_BYTES', 1 << 20, 65_535, 2 ** 30),
     maxViolations: env.int('INTAKE_MAX_VIOLATIONS', 1000, 0, 1_000_000),
     crashAfterStore: env.bool('INTAKE_CRASH_AFTER_STORE', false),

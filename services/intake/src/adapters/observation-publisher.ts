@@ -6,9 +6,9 @@ import { observationId } from '../domain/observation-id';
 import { ObservationEncoder } from './observation-encoding';
 
 export interface ObservationPublisherOptions {
-  /** Records per producer request; default 1000 (see IntakeConfig.publishBatch). */
+  /** Records per producer request; default 2000 (see IntakeConfig.publishBatch). */
   batchSize?: number;
-  /** Requests in flight per call before `offer` waits (pipelining with backpressure); default 8. */
+  /** Requests in flight per call before `offer` waits (pipelining with backpressure); default 2. */
   maxInFlight?: number;
 }
 
@@ -94,8 +94,8 @@ export class ObservationPublisher {
     private readonly deduplicator: ObservationDeduplicator,
     options: ObservationPublisherOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 1000;
-    this.maxInFlight = options.maxInFlight ?? 8;
+    this.batchSize = options.batchSize ?? 2000;
+    this.maxInFlight = options.maxInFlight ?? 2;
   }
 
   begin(): ObservationPublication {
