@@ -1,6 +1,7 @@
 // Test-only fakes (excluded from the build): a server with tiny intake and operator-notifier
 // implementations written through `implement`, so the int specs exercise the real edge.
 import {
+  EnforcementReport,
   OperatorProgress,
   Reconciliation,
   Application,
@@ -83,6 +84,10 @@ export async function startFakeMesh(): Promise<FakeMesh> {
       },
       async reconcile() {
         return Reconciliation.fromPartial({});
+      },
+      async getEnforcementReport(_request, ctx) {
+        ctx.require('operator');
+        return EnforcementReport.fromPartial({});
       },
       async *streamBlockList(_request, ctx) {
         ctx.require('operator', 'service');
