@@ -15,7 +15,7 @@
  *     documents in the batch sizes the projection saw) and the broker (sends of the same records);
  *  3. the time for a new operator (op-kcell) to load a BENCH_LOAD_ENTRIES-entry block list from the
  *     beginning of the topic to its end offsets.
- * Defaults: BENCH_RATE=5000 BENCH_SECONDS=20 BENCH_KINDS=first,block,unblock BENCH_PRODUCERS=ordered,unordered
+ * BENCH_CEILINGS=0 skips part 2. Defaults: BENCH_RATE=5000 BENCH_SECONDS=20 BENCH_KINDS=first,block,unblock BENCH_PRODUCERS=ordered,unordered
  * BENCH_LOAD_ENTRIES=1000000.   flock /tmp/bench.lock npm run bench:notifier
  */
 import { join } from 'node:path';
@@ -201,7 +201,7 @@ async function main(): Promise<void> {
     for (const mode of producers) sizes.push(...(await run(kind, mode, false)).batchSizes);
   }
   if (drains) for (const kind of kinds) await run(kind, 'ordered', true);
-  if (sizes.length > 0) await ceilings({ batch: Math.max(1, Math.round(sizes.reduce((s, b) => s + b, 0) / sizes.length)), concurrency: BLOCK_LIST_CONSUMER_OPTIONS.partitionsConsumedConcurrently, total: Math.min(rate * seconds, 100_000), out });
+  if (sizes.length > 0 && process.env.BENCH_CEILINGS !== '0') await ceilings({ batch: Math.max(1, Math.round(sizes.reduce((s, b) => s + b, 0) / sizes.length)), concurrency: BLOCK_LIST_CONSUMER_OPTIONS.partitionsConsumedConcurrently, total: Math.min(rate * seconds, 100_000), out });
   if (loadEntries > 0) await load();
 }
 

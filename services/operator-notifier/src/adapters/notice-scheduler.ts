@@ -1,4 +1,5 @@
-import type { Binary, Collection, Db } from 'mongodb';
+import type { AnyBulkWriteOperation, Binary, Collection, Db } from 'mongodb';
+import { findByIds } from '@imei/mongo';
 import { ListState, type ListChange, type OperatorNotice, type TopicSpec } from '@imei/contracts';
 import { encodeValue, outgoingHeaders, type ConsumedRecord, type TopicProducer } from '@imei/kafka';
 import { dueLead, noticeId } from '../domain/subscriber-notices';
@@ -31,6 +32,9 @@ export interface NoticeSchedulerOptions {
   ensureTopic: (spec: TopicSpec<OperatorNotice>) => Promise<void>;
   leadDays: readonly number[];
 }
+
+/** Schedule reads in flight per batch. */
+const TRACK_READ_CONCURRENCY = 4;
 
 /**
  * Whether a change can set or clear a block date: it is grey, or it leaves grey (or may: its previous
@@ -69,15 +73,19 @@ export class NoticeScheduler {
       if (!known || known.version < value.version) latest.set(value.imei14, value);
       if (touchesGrey(value)) greyInBatch.add(value.imei14);
     }
-    await Promise.all([...latest.values()].map(async (change) => {
+    const changes = [...latest.values()].filter((c) => greyInBatch.has(c.imei14));
+    if (changes.length === 0) return;
+    // Few reads in flight: the schedule is not urgent, and the block list shares the store.
+    const stored = new Map((await findByIds(this.schedule, changes.map((c) => c.imei14), {}, TRACK_READ_CONCURRENCY)).map((d) => [d._id, d]));
+    const ops: AnyBulkWriteOperation<NoticeScheduleDocument>[] = [];
+    for (const change of changes) {
       const grey = change.state === ListState.LIST_STATE_GREY && change.blockDate !== undefined;
-      if (!greyInBatch.has(change.imei14)) return;
-      const doc = await this.schedule.findOne({ _id: change.imei14 });
-      if ((!doc && !grey) || (doc && doc.listVersion >= change.version)) return;
-      await this.schedule.replaceOne({ _id: change.imei14 }, {
-        imei: change.imei, listVersion: change.version, blockDateMs: grey ? change.blockDate!.getTime() : null, reason: change.reason,
-      }, { upsert: true });
-    }));
+      const doc = stored.get(change.imei14);
+      if ((!doc && !grey) || (doc && doc.listVersion >= change.version)) continue;
+      const replacement = { imei: change.imei, listVersion: change.version, blockDateMs: grey ? change.blockDate!.getTime() : null, reason: change.reason };
+      ops.push({ replaceOne: { filter: { _id: change.imei14 }, replacement, upsert: true } });
+    }
+    if (ops.length > 0) await this.schedule.bulkWrite(ops, { ordered: false });
   }
 
   /** Publishes the notices due at `nowMs`; returns how many were published. */
