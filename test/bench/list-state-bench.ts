@@ -9,8 +9,9 @@
  *     (≥ 10,000/s, p99 < 5 ms), N5g-eir HTTP (≥ 10,000 req/s, p99 < 5 ms), answered by the read model;
  *  4. resident bytes per IMEI of the read model and of the consumer's known-IMEI cache at 10,000,000
  *     IMEIs, and the read model filled to 100,000,000 IMEIs (typed arrays, not Map).
+ * `npm run bench:list-state -- phase` runs the phase-run figure instead (list-state-phase-bench.ts).
  * Env: BENCH_OBSERVATIONS (1000000), BENCH_KNOWN (50000), BENCH_NEW (20000), BENCH_CHECK_IMEIS (1000000),
- * BENCH_LOADS (grpc-batch,grpc-single,http), BENCH_CHECK_SECONDS (10), BENCH_LOAD_PROCESSES (2, for single checks), BENCH_MEMORY_IMEIS (10000000), BENCH_REACH_IMEIS (100000000; 0 skips).
+ * BENCH_LOADS (grpc-batch,grpc-single,http), BENCH_CHECK_SECONDS (10), BENCH_LOAD_PROCESSES (2, for single gRPC checks), BENCH_CONCURRENCY (8 calls in flight per single-check load process), BENCH_MEMORY_IMEIS (10000000), BENCH_REACH_IMEIS (100000000; 0 skips).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -336,12 +337,20 @@ async function main(): Promise<void> {
   const [mode, ...args] = process.argv.slice(2);
   if (mode === 'load') return loadProcess(args[0]!, Number(args[1]), Number(args[2]), Number(args[3]));
   if (mode === 'memory') return memoryProcess(args[0]!, Number(args[1]));
+  if (mode === 'phase') {
+    // The phase-run figure (list-state-phase-bench.ts): `npm run bench:list-state -- phase`.
+    const child = spawn(process.execPath, [join(__dirname, 'list-state-phase-bench.js')], { stdio: 'inherit' });
+    const [code] = (await once(child, 'exit')) as [number | null];
+    if (code !== 0) throw new Error(`phase bench exited with ${code}`);
+    return;
+  }
 
   // BENCH_STACK_UP=0 runs against a stack already up (e.g. another engineer's FerretDB on 27017).
   if (process.env.BENCH_STACK_UP !== '0') execFileSync('bash', [join(repoRoot, 'deploy/local/stack.sh'), 'up'], { stdio: 'inherit', cwd: repoRoot });
   const bench = await observationFigures();
   for (const kind of (process.env.BENCH_LOADS ?? 'grpc-batch,grpc-single,http').split(',').filter((k) => k !== '' && k !== 'none')) {
-    const processes = kind === 'grpc-batch' ? 1 : LOAD_PROCESSES;
+    // One HTTP load process already saturates the server's share of the 2 cores; grpc-single takes two.
+    const processes = kind === 'grpc-single' ? LOAD_PROCESSES : 1;
     const r = await load(kind, kind === 'http' ? bench.httpPort : bench.grpcPort, processes);
     const unit = kind === 'grpc-batch' ? 'IMEIs/s' : 'req/s';
     out(`${kind} checks: ${fmt(r.imeis / r.seconds)} ${unit} (${fmt(r.calls)} calls in ${r.seconds.toFixed(1)} s from ${processes} load process${processes > 1 ? 'es' : ''}), p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms`);
