@@ -41,7 +41,8 @@ async function main(): Promise<void> {
   const consumers = [
     await runtime.consume('applications', [{ spec: own.applications, handle: applicationsHandler(core) }]),
     await runtime.consume('list-changes', [{ spec: own.listChanges, handle: listChangesHandler(core) }]),
-    await runtime.consume('observations', [{ spec: own.observations, handle: observationsHandler(core) }]),
+    // Every observation partition at once: their batches mostly wait on one segment insert each.
+    await runtime.consume('observations', [{ spec: own.observations, handle: observationsHandler(core) }], { partitionsConsumedConcurrently: own.observations.partitions }),
   ];
   // A rebalance moves partitions, and so which entities this member writes: the cache and index are
   // rebuilt from the store (after the outbox sweep) before the next batch.
