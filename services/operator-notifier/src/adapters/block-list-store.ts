@@ -51,9 +51,9 @@ export class BlockListStore {
     this.readConcurrency = options.readConcurrency ?? 32;
   }
 
-  /** Projections by imei14, one `_id` equality query each ($in is a full scan on FerretDB/SQLite). */
-  async load(imei14s: readonly string[]): Promise<Map<string, ProjectedImei>> {
-    const docs = await findByIds(this.collection, imei14s, {}, this.readConcurrency);
+  /** Projections by imei14, one `_id` equality query each ($in is a full scan on FerretDB/SQLite); `concurrency` look-ups in flight. */
+  async load(imei14s: readonly string[], concurrency = this.readConcurrency): Promise<Map<string, ProjectedImei>> {
+    const docs = await findByIds(this.collection, imei14s, {}, concurrency);
     return new Map(docs.map((d) => [d._id, { imei14: d._id, listVersion: d.listVersion, blocked: d.blocked }]));
   }
 
@@ -65,8 +65,8 @@ export class BlockListStore {
   }
 
   /** The current block-list records of IMEIs (null when known and not blocked, absent when never known). */
-  async blocks(imei14s: readonly string[]): Promise<Map<string, BlockListRecord | null>> {
-    const loaded = await this.load(imei14s);
+  async blocks(imei14s: readonly string[], concurrency = this.readConcurrency): Promise<Map<string, BlockListRecord | null>> {
+    const loaded = await this.load(imei14s, concurrency);
     return new Map([...loaded].map(([id, p]) => [id, p.blocked]));
   }
 

@@ -79,7 +79,8 @@ export function notifierApp(options: NotifierAppOptions) {
   ];
   /** The notice schedule follows the same changes in a group of its own, at its own pace (it reads the store). */
   const noticeScheduleConsumer: ConsumerRunnerOptions['handlers'] = [{ spec: options.topics.listChanges, handle: (records) => notices.track(records) }];
-  const enforcement = new EnforcementStore(options.db, (ids) => blockListStore.blocks(ids));
+  // Few reads in flight: observations are the busiest topic, and the block list's writes share the store.
+  const enforcement = new EnforcementStore(options.db, (ids) => blockListStore.blocks(ids, 4));
   /** Observations feed the subscriber index (notices) and the sightings of blocked IMEIs (enforcement). */
   const subscriberIndexConsumer: ConsumerRunnerOptions['handlers'] = [{
     spec: options.topics.observations,
