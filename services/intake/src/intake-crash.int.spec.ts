@@ -1,47 +1,18 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ApplicationEvent, ApplicationKind, ApplicationStatus, IntakeServiceClient, topics } from '@imei/contracts';
 import { call, createGrpcClient, devToken } from '@imei/grpc';
-import { repoRoot, testKafka, testStore, uniqueName, waitFor } from '@imei/testing';
+import { freePort, readTopicToEnd, repoRoot, testStore, uniqueName, waitFor } from '@imei/testing';
 import { applicationIdOf } from './domain/application-ids';
-
-/** A free loopback port (bound then released). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 /** Every record of the real applications topic about `applicationId`, read to the current end. */
 async function publishedVersions(applicationId: string): Promise<number[]> {
-  const kafka = testKafka();
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topics.applications.name);
-  await admin.disconnect();
-  const remaining = new Map(ends.filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, Number(p.high) - 1]));
   const versions: number[] = [];
-  const consumer = kafka.consumer({ groupId: uniqueName('crash-reader') });
-  await consumer.connect();
-  await consumer.subscribe({ topic: topics.applications.name, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ partition, message }) => {
-      const event = ApplicationEvent.decode(message.value!);
-      if (event.application?.applicationId === applicationId) versions.push(event.application.version);
-      if (Number(message.offset) >= (remaining.get(partition) ?? Infinity)) remaining.delete(partition);
-    },
+  await readTopicToEnd(topics.applications.name, (message) => {
+    const event = ApplicationEvent.decode(message.value!);
+    if (event.application?.applicationId === applicationId) versions.push(event.application.version);
   });
-  try {
-    await waitFor('applications topic read to its end', () => remaining.size === 0, 30_000);
-  } finally {
-    await consumer.disconnect();
-  }
   return versions.sort();
 }
 

@@ -1,44 +1,16 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ListChange, ListStateServiceClient, topics } from '@imei/contracts';
 import { call, createGrpcClient, devToken } from '@imei/grpc';
-import { repoRoot, testKafka, testStore, uniqueName, waitFor } from '@imei/testing';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
+import { freePort, readTopicToEnd, repoRoot, testKafka, testStore, uniqueName, waitFor } from '@imei/testing';
 
 /** Versions of every record of the real list-changes topic keyed `imei14`, read to the current end. */
 async function publishedVersions(imei14: string): Promise<number[]> {
-  const kafka = testKafka();
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topics.listChanges.name);
-  await admin.disconnect();
-  const remaining = new Map(ends.filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, Number(p.high) - 1]));
   const versions: number[] = [];
-  const consumer = kafka.consumer({ groupId: uniqueName('crash-reader') });
-  await consumer.connect();
-  await consumer.subscribe({ topic: topics.listChanges.name, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ partition, message }) => {
-      if (message.key?.toString() === imei14) versions.push(ListChange.decode(message.value!).version);
-      if (Number(message.offset) >= (remaining.get(partition) ?? Infinity)) remaining.delete(partition);
-    },
+  await readTopicToEnd(topics.listChanges.name, (message) => {
+    if (message.key?.toString() === imei14) versions.push(ListChange.decode(message.value!).version);
   });
-  try {
-    await waitFor('list changes read to the end', () => remaining.size === 0, 30_000);
-  } finally {
-    await consumer.disconnect();
-  }
   return versions.sort();
 }
 
