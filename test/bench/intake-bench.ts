@@ -22,7 +22,7 @@ import { CompressionTypes, Partitioners, type Message } from 'kafkajs';
 import { IntakeServiceClient, Observation, topics, type ObservationInput, type ObservationSummary } from '@imei/contracts';
 import { contentTypeOf } from '@imei/kafka';
 import { call, createGrpcClient, devToken } from '@imei/grpc';
-import { createTestTopic, deleteTopics, repoRoot, testKafka, topicRecordCount, waitFor } from '@imei/testing';
+import { createTestTopic, deleteTopics, repoRoot, stackEnv, testKafka, topicRecordCount, waitFor } from '@imei/testing';
 import { startOfAlmatyDay, almatyDate } from '@imei/imei-rules';
 import { deviceOf, seededRandom, writeObservationDump } from './observation-dump-generator';
 import { resetPeak, watchPeak } from './process-rss';
@@ -46,11 +46,27 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * intake publishes into topics of the bench's own (INTAKE_TOPIC_SUFFIX, as the admin user): millions of
+ * bench records on `imei.observations.v1` would be a backlog for a mesh on the same broker.
+ */
+const TOPIC_SUFFIX = `.bench-${process.pid}`;
+const observationsTopic = `${topics.observations.name}${TOPIC_SUFFIX}`;
+
 async function startIntake(port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...nodeArgs('BENCH_INTAKE_NODE_ARGS'), join(repoRoot, 'services/intake/dist/main.js')], {
     cwd: repoRoot,
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, INTAKE_GRPC_ADDRESS: `127.0.0.1:${port}`, MONGODB_DATABASE: 'imei_intake_bench', LOG_LEVEL: 'error', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+    env: {
+      ...process.env,
+      INTAKE_GRPC_ADDRESS: `127.0.0.1:${port}`,
+      INTAKE_TOPIC_SUFFIX: TOPIC_SUFFIX,
+      KAFKA_USERNAME: stackEnv.adminUser,
+      KAFKA_PASSWORD: stackEnv.adminPassword,
+      MONGODB_DATABASE: 'imei_intake_bench',
+      LOG_LEVEL: 'error',
+      KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    },
   });
   const probe = createGrpcClient(IntakeServiceClient, `127.0.0.1:${port}`, { token: devToken('officer:demo'), deadlineMs: 1000 });
   await waitFor('intake serving', () => call(probe, 'getApplication', { applicationId: 'none' }).then(() => true, (e: { code?: number }) => e.code === 5), 60_000, 200);
@@ -74,7 +90,7 @@ async function fileRun(address: string, intake: ChildProcess, dir: string, daySt
   const file = join(dir, 'kcell-dump.csv');
   const generated = await writeObservationDump(file, { rows: ROWS, devices: Math.round(ROWS * 2.5), dayStarts });
   process.stdout.write(`generated ${file}: ${fmt(generated.rows)} rows, ${(generated.bytes / MB).toFixed(1)} MB, ${generated.badRows} bad rows\n`);
-  const before = await topicRecordCount(topics.observations.name);
+  const before = await topicRecordCount(observationsTopic);
   resetPeak(intake.pid!);
   const intakePeak = watchPeak(intake.pid!);
   const started = process.hrtime.bigint();
@@ -88,8 +104,8 @@ async function fileRun(address: string, intake: ChildProcess, dir: string, daySt
   const peaks = { intake: intakePeak.stop(), cli: cliPeak.stop() };
   if (code !== 0) throw new Error(`intake-import exited ${code}: ${stdout}`);
   const result = JSON.parse(stdout.trim().split('\n').pop()!);
-  const published = (await topicRecordCount(topics.observations.name)) - before;
-  process.stdout.write(`file import: ${JSON.stringify(result.counts)}, row errors ${result.rowErrors}; ${fmt(published)} records acknowledged on ${topics.observations.name}\n`);
+  const published = (await topicRecordCount(observationsTopic)) - before;
+  process.stdout.write(`file import: ${JSON.stringify(result.counts)}, row errors ${result.rowErrors}; ${fmt(published)} records acknowledged on ${observationsTopic}\n`);
   report('file path (CSV → CLI → gRPC stream → intake → Kafka, acks=all)', generated.rows, seconds, generated.bytes, peaks);
   return { rowsPerSecond: generated.rows / seconds, recordsPerSecond: published / seconds };
 }
@@ -98,7 +114,7 @@ async function grpcRun(address: string, intake: ChildProcess, day: number): Prom
   const client = createGrpcClient(IntakeServiceClient, address, { token: devToken('operator:beeline') });
   const random = seededRandom(7);
   const chunkRows = 2000;
-  const before = await topicRecordCount(topics.observations.name);
+  const before = await topicRecordCount(observationsTopic);
   resetPeak(intake.pid!);
   const intakePeak = watchPeak(intake.pid!);
   const started = process.hrtime.bigint();
@@ -121,7 +137,7 @@ async function grpcRun(address: string, intake: ChildProcess, day: number): Prom
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const peak = intakePeak.stop();
   client.close();
-  const published = (await topicRecordCount(topics.observations.name)) - before;
+  const published = (await topicRecordCount(observationsTopic)) - before;
   const { violations: _, ...counts } = summary;
   process.stdout.write(`gRPC stream: ${JSON.stringify(counts)}; ${fmt(published)} records acknowledged\n`);
   report('gRPC client-streaming path (StreamObservations → intake → Kafka, acks=all)', ROWS, seconds, undefined, { intake: peak });
@@ -228,6 +244,7 @@ async function main(): Promise<void> {
       await once(intake, 'exit');
     }
     rmSync(dir, { recursive: true, force: true });
+    await deleteTopics([observationsTopic, `${topics.applications.name}${TOPIC_SUFFIX}`]);
   }
 }
 

@@ -34,6 +34,12 @@ export interface IntakeConfig {
    * Default false; never set it in a deployment.
    */
   crashAfterStore: boolean;
+  /**
+   * INTAKE_TOPIC_SUFFIX: appended to the names of the topics it writes, so an isolated run (the
+   * benchmark) does not publish into the topics a mesh on the same broker reads. Default empty; the
+   * broker must let its Kafka user (KAFKA_USERNAME) use those topics.
+   */
+  topicSuffix: string;
 }
 
 export function readConfig(env = new EnvReader()): IntakeConfig {
@@ -52,6 +58,7 @@ export function readConfig(env = new EnvReader()): IntakeConfig {
     grpcWindowBytes: env.int('INTAKE_GRPC_WINDOW_BYTES', 1 << 20, 65_535, 2 ** 30),
     maxViolations: env.int('INTAKE_MAX_VIOLATIONS', 1000, 0, 1_000_000),
     crashAfterStore: env.bool('INTAKE_CRASH_AFTER_STORE', false),
+    topicSuffix: env.string('INTAKE_TOPIC_SUFFIX', ''),
   };
 }
 

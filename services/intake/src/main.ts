@@ -1,6 +1,6 @@
 // First: replaces kafkajs internals (record encoder, murmur2) before kafkajs loads them.
 import './adapters/kafkajs-speedups';
-import { topics } from '@imei/contracts';
+import { topics, type TopicSpec } from '@imei/contracts';
 import { TopicProducer } from '@imei/kafka';
 import { retryTransient } from '@imei/mongo';
 import { ServiceRuntime } from '@imei/runtime';
@@ -16,9 +16,12 @@ import { ObservationDeduplicator } from './domain/observation-deduplicator';
 /** intake: wiring only (config → runtime → adapters → serve). */
 async function main(): Promise<void> {
   const config = readConfig();
+  const topic = <T>(spec: TopicSpec<T>): TopicSpec<T> => (config.topicSuffix === '' ? spec : { ...spec, name: `${spec.name}${config.topicSuffix}` });
+  const observationsTopic = topic(topics.observations);
+  const applicationsTopic = topic(topics.applications);
   const runtime = await ServiceRuntime.start({
     service: 'intake',
-    topics: [topics.observations, topics.applications, topics.deadLetters],
+    topics: [observationsTopic, applicationsTopic, topics.deadLetters],
     tokensFile: config.tokensFile,
     infrastructure: config.infrastructure,
   });
@@ -27,12 +30,13 @@ async function main(): Promise<void> {
   await observationProducer.connect();
   runtime.onStop({ name: 'observation producer', run: () => observationProducer.disconnect() });
   const deduplicator = new ObservationDeduplicator(config.dedupCapacity);
-  const publisher = new ObservationPublisher(observationProducer, topics.observations, deduplicator, {
+  const publisher = new ObservationPublisher(observationProducer, observationsTopic, deduplicator, {
     batchSize: config.publishBatch,
     maxInFlight: config.publishInFlight,
   });
 
   const repository = new ApplicationRepository(runtime.store.db, runtime.producer, runtime.logger, {
+    applicationsTopic,
     // Fault injection for the crash test only (see IntakeConfig.crashAfterStore).
     afterStore: config.crashAfterStore ? () => process.kill(process.pid, 'SIGKILL') : undefined,
   });
