@@ -12,6 +12,7 @@
  * Record v0: length varint, attributes int8, timestampDelta varlong, offsetDelta varint, key and value
  * (varint length, -1 for null, then bytes), headers (varint count, then key string and value bytes).
  */
+import { uvarintSize, writeUvarint } from './varint';
 type Bytes = string | Buffer | null | undefined;
 type HeaderValue = Bytes | Bytes[];
 export interface RecordInput {
@@ -56,24 +57,6 @@ function headerValueBytes(key: string, value: string): Buffer {
 const zigzag32 = (n: number) => ((n << 1) ^ (n >> 31)) >>> 0;
 /** ZigZag of a safe integer as a non-negative double (exact below 2^53). */
 const zigzag64 = (n: number) => (n >= 0 ? n * 2 : -n * 2 - 1);
-
-function uvarintSize(n: number): number {
-  let size = 1;
-  while (n >= 128) {
-    n = Math.floor(n / 128);
-    size += 1;
-  }
-  return size;
-}
-
-function writeUvarint(buf: Buffer, at: number, n: number): number {
-  while (n >= 128) {
-    buf[at++] = (n % 128) | 0x80;
-    n = Math.floor(n / 128);
-  }
-  buf[at++] = n;
-  return at;
-}
 
 /** Bytes of a key, value or header value: null for an absent one, undefined when unsupported. */
 function bytesOf(value: Bytes): Buffer | string | null | undefined {

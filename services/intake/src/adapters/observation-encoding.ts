@@ -1,5 +1,6 @@
 import { Observation } from '@imei/contracts';
 import type { NormalisedObservation } from '../domain/observation-intake';
+import { uvarintSize, writeUvarint } from './varint';
 
 /** The `imei.v1.Observation` payload of a normalised observation. */
 export function observationMessage(observation: NormalisedObservation, observationId: string): Observation {
@@ -21,15 +22,6 @@ const SLAB_SIZE = 256 * 1024;
 /** Longest payload written into the slab; a longer one (huge malformed IMEI) is encoded on its own. */
 const MAX_INLINE = 4096;
 
-function varintSize(n: number): number {
-  let size = 1;
-  while (n >= 128) {
-    n = Math.floor(n / 128);
-    size += 1;
-  }
-  return size;
-}
-
 /**
  * Encodes `imei.v1.Observation` payloads byte for byte as the generated codec does (fields in number
  * order, defaults omitted), without an intermediate message object or writer per record: each payload
@@ -45,18 +37,18 @@ export class ObservationEncoder {
     if (!(ms >= 0) || !Number.isSafeInteger(ms) || observation.rat < 0) return this.generated(observation, observationId);
     const seconds = Math.trunc(ms / 1000);
     const nanos = (ms % 1000) * 1_000_000;
-    const timestampSize = (seconds !== 0 ? 1 + varintSize(seconds) : 0) + (nanos !== 0 ? 1 + varintSize(nanos) : 0);
+    const timestampSize = (seconds !== 0 ? 1 + uvarintSize(seconds) : 0) + (nanos !== 0 ? 1 + uvarintSize(nanos) : 0);
     const imei14 = Buffer.byteLength(observation.imei14);
     const imeiRaw = Buffer.byteLength(observation.imeiRaw);
     const imsi = Buffer.byteLength(observation.imsi);
     const msisdn = Buffer.byteLength(observation.msisdn);
     const operator = Buffer.byteLength(observation.operatorId);
     const id = Buffer.byteLength(observationId);
-    const stringSize = (n: number) => (n === 0 ? 0 : 1 + varintSize(n) + n);
+    const stringSize = (n: number) => (n === 0 ? 0 : 1 + uvarintSize(n) + n);
     const size =
       stringSize(imei14) + stringSize(imeiRaw) + (observation.malformed ? 2 : 0) + (observation.checkDigitInvalid ? 2 : 0) +
-      stringSize(imsi) + stringSize(msisdn) + stringSize(operator) + 1 + varintSize(timestampSize) + timestampSize +
-      (observation.rat !== 0 ? 1 + varintSize(observation.rat) : 0) + stringSize(id);
+      stringSize(imsi) + stringSize(msisdn) + stringSize(operator) + 1 + uvarintSize(timestampSize) + timestampSize +
+      (observation.rat !== 0 ? 1 + uvarintSize(observation.rat) : 0) + stringSize(id);
     if (size > MAX_INLINE) return this.generated(observation, observationId);
     if (this.used + size > this.slab.length) {
       this.slab = Buffer.allocUnsafe(SLAB_SIZE);
@@ -66,11 +58,7 @@ export class ObservationEncoder {
     const start = this.used;
     let at = start;
     const varint = (n: number) => {
-      while (n >= 128) {
-        buf[at++] = (n % 128) | 0x80;
-        n = Math.floor(n / 128);
-      }
-      buf[at++] = n;
+      at = writeUvarint(buf, at, n);
     };
     const string = (tag: number, text: string, length: number) => {
       if (length === 0) return;

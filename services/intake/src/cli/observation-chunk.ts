@@ -1,13 +1,5 @@
 import { ObservationInput } from '@imei/contracts';
-
-function varintSize(n: number): number {
-  let size = 1;
-  while (n >= 128) {
-    n = Math.floor(n / 128);
-    size += 1;
-  }
-  return size;
-}
+import { uvarintSize, writeUvarint } from '../adapters/varint';
 
 /**
  * Builds `imei.v1.SubmitObservationsRequest` messages byte for byte as the generated codec does
@@ -35,13 +27,13 @@ export class ObservationChunk {
     }
     const seconds = Math.trunc(seenAtMs / 1000);
     const nanos = (seenAtMs % 1000) * 1_000_000;
-    const timestamp = (seconds !== 0 ? 1 + varintSize(seconds) : 0) + (nanos !== 0 ? 1 + varintSize(nanos) : 0);
+    const timestamp = (seconds !== 0 ? 1 + uvarintSize(seconds) : 0) + (nanos !== 0 ? 1 + uvarintSize(nanos) : 0);
     const imeiBytes = Buffer.byteLength(imei, 'utf8');
     const imsiBytes = Buffer.byteLength(imsi, 'utf8');
     const msisdnBytes = Buffer.byteLength(msisdn, 'utf8');
-    const field = (n: number) => (n === 0 ? 0 : 1 + varintSize(n) + n);
-    const size = field(imeiBytes) + field(imsiBytes) + field(msisdnBytes) + 1 + varintSize(timestamp) + timestamp + (rat !== 0 ? 1 + varintSize(rat) : 0) + (row !== 0 ? 1 + varintSize(row) : 0);
-    this.ensure(1 + varintSize(size) + size);
+    const field = (n: number) => (n === 0 ? 0 : 1 + uvarintSize(n) + n);
+    const size = field(imeiBytes) + field(imsiBytes) + field(msisdnBytes) + 1 + uvarintSize(timestamp) + timestamp + (rat !== 0 ? 1 + uvarintSize(rat) : 0) + (row !== 0 ? 1 + uvarintSize(row) : 0);
+    this.ensure(1 + uvarintSize(size) + size);
     this.buf[this.at++] = 10;
     this.varint(size);
     this.string(10, imei, imeiBytes);
@@ -72,11 +64,7 @@ export class ObservationChunk {
   }
 
   private varint(n: number): void {
-    while (n >= 128) {
-      this.buf[this.at++] = (n % 128) | 0x80;
-      n = Math.floor(n / 128);
-    }
-    this.buf[this.at++] = n;
+    this.at = writeUvarint(this.buf, this.at, n);
   }
 
   private ensure(bytes: number): void {
