@@ -15,7 +15,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { BSON, type Binary, type Db } from 'mongodb';
@@ -23,21 +22,13 @@ import { DeviceEvent, DeviceGroupingServiceClient, topics, type TopicSpec } from
 import { call, createGrpcClient, devToken } from '@imei/grpc';
 import { ensureTopics, TopicProducer } from '@imei/kafka';
 import { connectMongo, findByIds } from '@imei/mongo';
-import { deleteTopics, repoRoot, testKafka, waitFor } from '@imei/testing';
+import { deleteTopics, freePort, repoRoot, testKafka, waitFor } from '@imei/testing';
 import { benchDevices, observationPlan, prng, registrationOf, type BenchDevice } from './device-grouping-population';
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 200_000);
 const OBSERVATIONS = Number(process.env.BENCH_OBSERVATIONS ?? 1_000_000);
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 const say = (line: string) => process.stdout.write(`${line}\n`);
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 /** Commits the group's offsets at the topic's current end, so it consumes only what comes next. */
 async function startAtEnd(kafka: Kafka, groupId: string, topic: string): Promise<void> {

@@ -15,14 +15,13 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CompressionTypes, Partitioners, type Message } from 'kafkajs';
 import { IntakeServiceClient, Observation, topics, type ObservationInput, type ObservationSummary } from '@imei/contracts';
 import { contentTypeOf } from '@imei/kafka';
 import { call, createGrpcClient, devToken } from '@imei/grpc';
-import { createTestTopic, deleteTopics, repoRoot, stackEnv, testKafka, topicRecordCount, waitFor } from '@imei/testing';
+import { createTestTopic, deleteTopics, freePort, repoRoot, stackEnv, testKafka, topicRecordCount, waitFor } from '@imei/testing';
 import { startOfAlmatyDay, almatyDate } from '@imei/imei-rules';
 import { deviceOf, seededRandom, writeObservationDump } from './observation-dump-generator';
 import { resetPeak, watchPeak } from './process-rss';
@@ -37,14 +36,6 @@ const SPEEDUPS = join(repoRoot, 'services/intake/dist/adapters/kafkajs-speedups.
 const nodeArgs = (name: string) => (process.env[name] ?? '').split(' ').filter((arg) => arg !== '');
 const MB = 1024 * 1024;
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 /**
  * intake publishes into topics of the bench's own (INTAKE_TOPIC_SUFFIX, as the admin user): millions of

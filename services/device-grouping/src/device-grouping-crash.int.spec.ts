@@ -1,23 +1,11 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DeviceEvent, DeviceGroupingServiceClient, GroupingStatus, topics, type TopicSpec } from '@imei/contracts';
 import { call, createGrpcClient, devToken } from '@imei/grpc';
 import { ensureTopics, TopicProducer } from '@imei/kafka';
-import { deleteTopics, repoRoot, testKafka, testStore, uniqueName, waitFor } from '@imei/testing';
+import { deleteTopics, freePort, repoRoot, testKafka, testStore, uniqueName, waitFor } from '@imei/testing';
 import { approvedApplication, imeisOfOneModel, readToEnd } from './grouping-harness.test-helper';
-
-/** A free loopback port (bound then released). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 describe('device-grouping killed with SIGKILL between storing a grouping change and publishing it', () => {
   const kafka = testKafka();

@@ -1,23 +1,12 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ListChange, ListReason, ListState, OperatorNotifierServiceClient, topics, type TopicSpec } from '@imei/contracts';
 import { call, createGrpcClient, devToken } from '@imei/grpc';
 import { canonicalImei } from '@imei/imei-rules';
 import { TopicProducer } from '@imei/kafka';
-import { repoRoot, testKafka, testStore, uniqueName, waitFor } from '@imei/testing';
+import { freePort, repoRoot, testKafka, testStore, uniqueName, waitFor } from '@imei/testing';
 import { readTopicRange, endOffsets } from './adapters/topic-range-reader';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 /** Every record of the real block list for `keys` from `from` to the current end: key → values in order (null = tombstone). */
 async function blockListRecords(keys: Set<string>, from: { partition: number; offset: number }[]): Promise<Map<string, Array<number | null>>> {
