@@ -94,6 +94,8 @@ describe('list-state consumer over the real broker and FerretDB', () => {
       const seen = await h.entry(imei, (e) => e.operators.length === 2, 'second operator');
       expect(seen).toMatchObject({ version: 1, firstSeenMs: first.firstSeenMs, state: 'grey' });
       expect(seen.lastSeenDay).toBeGreaterThan(first.lastSeenDay!);
+      // The batch's outcome is reported after its writes, so the entry can be read before it lands.
+      await waitFor('the wrong guess counted', () => h.outcomes.reduce((n, o) => n + o.guessedStored, 0) >= wrongBefore + 1);
       expect(h.outcomes.reduce((n, o) => n + o.guessedStored, 0)).toBe(wrongBefore + 1);
     } finally {
       h.app.feed!.ready = true;
