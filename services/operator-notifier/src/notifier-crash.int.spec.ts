@@ -6,6 +6,7 @@ import { call, createGrpcClient, devToken } from '@imei/grpc';
 import { canonicalImei } from '@imei/imei-rules';
 import { TopicProducer } from '@imei/kafka';
 import { freePort, repoRoot, testKafka, testStore, uniqueName, waitFor } from '@imei/testing';
+import { BlockListStore } from './adapters/block-list-store';
 import { readTopicRange, endOffsets } from './adapters/topic-range-reader';
 
 /** Every record of the real block list for `keys` from `from` to the current end: key → values in order (null = tombstone). */
@@ -106,7 +107,9 @@ describe('operator-notifier killed with SIGKILL between storing block-list chang
       previousState: ListState.LIST_STATE_UNSPECIFIED, blockDate: undefined, deviceId: '', version, changedAt: new Date(), cause: uniqueName('crash'), actor: 'crash-test',
     });
     const send = (changes: ListChange[]) => producer.send(topics.listChanges as TopicSpec<ListChange>, changes.map((value) => ({ key: value.imei14, value })));
-    const docs = store.db.collection<{ _id: string; listVersion: number }>('block_list');
+    const projection = new BlockListStore(store.db);
+    const docs = projection.collection;
+    const links = projection.links;
     const published = () => blockListRecords(new Set(ids), start);
     try {
       // 1. Blocks are stored, then the process dies before publishing them.
@@ -120,9 +123,18 @@ describe('operator-notifier killed with SIGKILL between storing block-list chang
       service = await startNotifier(false);
       await waitFor('all blocks published', async () => (await published()).size === ids.length, 60_000, 500);
 
-      // 3. Unblock half, then replay their old black version: no resurrection.
+      // 3. Unblock half; the unblocks (links of the projection chain) are stored, then the process dies
+      //    before publishing them; after the restart they are re-published at that version. Then their old
+      //    black version is replayed: no resurrection.
       const unblocked = ids.slice(0, 10);
+      service.kill('SIGTERM');
+      await once(service, 'exit');
+      service = await startNotifier(true);
       await send(unblocked.map((id) => change(id, 2, ListState.LIST_STATE_WHITE)));
+      await killedBySelf(service);
+      expect(await links.countDocuments({ imei14: { $in: unblocked }, listVersion: 2 })).toBeGreaterThan(0);
+      expect([...(await published()).values()].every((versions) => !versions.includes(null))).toBe(true);
+      service = await startNotifier(false);
       await waitFor('unblocks published', async () => {
         const records = await published();
         return unblocked.every((id) => records.get(id)?.at(-1) === null);
@@ -137,7 +149,7 @@ describe('operator-notifier killed with SIGKILL between storing block-list chang
       expect(records.get(ids[19]!)).toEqual([1, null]);
       // Leave the shared block list without the test IMEIs.
       await send(ids.slice(10, 19).map((id) => change(id, 2, ListState.LIST_STATE_WHITE)));
-      await waitFor('test IMEIs unblocked', async () => (await docs.countDocuments({ blocked: { $ne: null } })) === 0, 60_000, 300);
+      await waitFor('test IMEIs unblocked', async () => (await projection.blockedCount()) === 0, 60_000, 300);
       service.kill('SIGTERM');
       await once(service, 'exit');
     } finally {

@@ -55,8 +55,8 @@ interface Run {
 /**
  * Applies a consumed batch of list changes of one partition to the block-list projection as a whole
  * (design §4, at-least-once with an exactly-once effect): every IMEI is decided against the in-process
- * table (no store reads), the new projections are stored in one insert and one version-guarded update
- * call, then every record and tombstone goes out in one producer call (ordered, idempotent). Offsets are committed after that. A crash or failed publish
+ * table (no store reads), the new projections are stored as inserts (one call per collection, the key
+ * being the version guard: `domain/projection-chain.ts`), then every record and tombstone goes out in one producer call (ordered, idempotent). Offsets are committed after that. A crash or failed publish
  * after the store redelivers the batch; the runs whose newest change is the stored version then
  * re-publish the stored state at that version, so nothing is lost and nothing older is re-published.
  */
@@ -92,14 +92,19 @@ export class BlockListProcessor {
     for (const imei14 of runs.keys()) decide(imei14, table.get(imei14));
     const stored = await this.write(writes);
     if (stored.existing.length > 0) {
-      // Decided as new but a document exists (the table missed it: a rival member). Decide again.
+      // The key was taken: a rival member stored a projection the table missed (a new IMEI's base, or a
+      // transition out of the version decided against). Read the stored head and decide again.
       const now = await this.store.load(stored.existing);
       outcome.reads = stored.existing.length;
       this.table.remember(now.values());
       writes.length = 0;
       for (const imei14 of stored.existing) decide(imei14, now.get(imei14));
       const again = await this.write(writes);
-      if (again.existing.length > 0) throw new ProjectionConflictError(again.existing);
+      if (again.existing.length > 0) {
+        // Still moving under us: forget the table, and the redelivered batch decides against a fresh load.
+        this.table.reset();
+        throw new ProjectionConflictError(again.existing);
+      }
     }
     this.options.afterStore?.();
 
@@ -137,16 +142,11 @@ export class BlockListProcessor {
     return outcome;
   }
 
-  /** Stores projections and keeps the table in step; a version conflict makes the table reload. */
+  /** Stores projections and keeps the table in step with those stored. */
   private async write(writes: readonly ProjectionWrite[]): Promise<{ existing: string[] }> {
-    try {
-      const result = await this.store.write(writes);
-      const existing = new Set(result.existing);
-      this.table.remember(writes.filter((w) => !existing.has(w.next.imei14)).map((w) => w.next));
-      return result;
-    } catch (error) {
-      if (error instanceof ProjectionConflictError) this.table.reset();
-      throw error;
-    }
+    const result = await this.store.write(writes);
+    const existing = new Set(result.existing);
+    this.table.remember(writes.filter((w) => !existing.has(w.next.imei14)).map((w) => w.next));
+    return result;
   }
 }

@@ -50,8 +50,7 @@ describe('block-list projection over the real broker and FerretDB', () => {
     await h.publish([h.listChange(b, 2, WHITE), h.listChange(b, 1, BLACK)]);
     await h.caughtUp();
     expect((await h.blockList()).entries.has(b)).toBe(false);
-    const doc = await h.app.blockListStore.collection.findOne({ _id: b });
-    expect(doc).toEqual({ _id: b, listVersion: 2, blocked: null });
+    expect((await h.app.blockListStore.load([b])).get(b)).toEqual({ imei14: b, listVersion: 2, blocked: null });
 
     const c = imei();
     await h.publish([h.listChange(c, 1, GREY), h.listChange(c, 2, BLACK)]);
@@ -67,7 +66,7 @@ describe('block-list projection over the real broker and FerretDB', () => {
     await h.publish([h.listChange(x, 1, BLACK)]);
     await h.caughtUp();
     // Another member (the partition's owner for a while) unblocked x at version 2: this member's table still says v1 black.
-    await h.app.blockListStore.collection.updateOne({ _id: x }, { $set: { listVersion: 2, blocked: null } });
+    expect(await h.app.blockListStore.write([{ next: { imei14: x, listVersion: 2, blocked: null }, previousVersion: 1 }])).toEqual({ existing: [] });
     h.clock.now = Date.parse('2025-08-02T06:00:00Z');
     await h.publish([h.listChange(x, 3, BLACK, { reason: ListReason.LIST_REASON_CLONED })]);
     await h.caughtUp();

@@ -1,13 +1,19 @@
-import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
+import type { Collection, Db, OptionalUnlessRequiredId } from 'mongodb';
 import type { BlockListEntry } from '@imei/contracts';
 import { findByIds } from '@imei/mongo';
 import type { BlockListRecord, ProjectedImei } from '../domain/block-list-projection';
+import { LinkIndex, linkIdOf, type ProjectionLink } from '../domain/projection-chain';
 
-/** Collection `block_list`: `_id` = imei14, the last list version applied and the record while blocked. */
+/** Collection `block_list`: `_id` = imei14, an IMEI's first projection (its base), never changed. */
 export interface BlockListDocument {
   _id: string;
   listVersion: number;
   blocked: BlockListRecord | null;
+}
+
+/** Collection `block_list_changes`: `_id` = `<imei14>@<previous version>`, each later projection. */
+export interface BlockListLinkDocument extends ProjectionLink {
+  _id: string;
 }
 
 /** A projection to write: the new state and the version it was decided against (undefined: none stored). */
@@ -38,30 +44,52 @@ export function blockListEntryOf(record: BlockListRecord): BlockListEntry {
 const isDuplicateKey = (e: unknown): boolean => (e as { code?: number }).code === 11000;
 
 /**
- * The block-list projection in Mongo, written in the cheapest shapes the store has: new projections as
- * one unordered `insertMany` (the unique `_id` rejects a second writer), changed ones as version-guarded
- * updates in one `bulkWrite`; reads are concurrent `_id` look-ups.
+ * The block-list projection in Mongo, written as inserts only (the cheapest write shape FerretDB has,
+ * one unordered `insertMany` per collection and batch): an IMEI's first projection into `block_list`
+ * (`_id` imei14), every later one into `block_list_changes` keyed by the version it replaced
+ * (`domain/projection-chain.ts`). The unique `_id` rejects a second writer of either: a member that
+ * decided against a version that is no longer the head finds its key taken. Reads are concurrent `_id`
+ * look-ups that follow the chain.
  */
 export class BlockListStore {
   readonly collection: Collection<BlockListDocument>;
+  readonly links: Collection<BlockListLinkDocument>;
   private readonly readConcurrency: number;
 
   constructor(db: Db, options: BlockListStoreOptions = {}) {
     this.collection = db.collection<BlockListDocument>('block_list');
+    this.links = db.collection<BlockListLinkDocument>('block_list_changes');
     this.readConcurrency = options.readConcurrency ?? 32;
   }
 
-  /** Projections by imei14, one `_id` equality query each ($in is a full scan on FerretDB/SQLite); `concurrency` look-ups in flight. */
+  /**
+   * Projections by imei14: the bases, then the link out of each version reached, round after round, until
+   * none follows (one `_id` equality query each, `concurrency` in flight; $in is a full scan on
+   * FerretDB/SQLite). An IMEI costs its number of stored changes + 1 reads.
+   */
   async load(imei14s: readonly string[], concurrency = this.readConcurrency): Promise<Map<string, ProjectedImei>> {
-    const docs = await findByIds(this.collection, imei14s, {}, concurrency);
-    return new Map(docs.map((d) => [d._id, { imei14: d._id, listVersion: d.listVersion, blocked: d.blocked }]));
+    const bases = await findByIds(this.collection, imei14s, {}, concurrency);
+    const heads = new Map(bases.map((d) => [d._id, { imei14: d._id, listVersion: d.listVersion, blocked: d.blocked }]));
+    for (let pending = [...heads.values()]; pending.length > 0;) {
+      const links = await findByIds(this.links, pending.map((p) => linkIdOf(p.imei14, p.listVersion)), {}, concurrency);
+      pending = [];
+      for (const link of links) {
+        if (link.listVersion <= heads.get(link.imei14)!.listVersion) continue;
+        const head = { imei14: link.imei14, listVersion: link.listVersion, blocked: link.blocked };
+        heads.set(link.imei14, head);
+        pending.push(head);
+      }
+    }
+    return heads;
   }
 
-  /** Every stored projection (one scan: FerretDB reads the whole collection for any other filter anyway). */
+  /** Every stored projection: one scan of each collection (FerretDB reads a whole collection for any filter but `_id` anyway). */
   async loadAll(): Promise<Map<string, ProjectedImei>> {
     const all = new Map<string, ProjectedImei>();
     for await (const d of this.collection.find({}, { batchSize: 10_000 })) all.set(d._id, { imei14: d._id, listVersion: d.listVersion, blocked: d.blocked });
-    return all;
+    const links = new LinkIndex();
+    for await (const d of this.links.find({}, { batchSize: 10_000 })) links.add(d);
+    return links.resolve(all);
   }
 
   /** The current block-list records of IMEIs (null when known and not blocked, absent when never known). */
@@ -71,46 +99,38 @@ export class BlockListStore {
   }
 
   /**
-   * Stores new projections. Inserts that hit an existing `_id` are returned (`existing`): the caller
-   * decides them again against what is stored. Updates whose stored version moved throw
-   * {@link ProjectionConflictError}.
+   * Stores new projections, bases and links at once. The IMEIs whose key was taken (another writer stored
+   * a projection first) are returned (`existing`): the caller decides them again against what is stored.
    */
   async write(writes: readonly ProjectionWrite[]): Promise<{ existing: string[] }> {
-    const docOf = ({ next }: ProjectionWrite): BlockListDocument => ({ _id: next.imei14, listVersion: next.listVersion, blocked: next.blocked });
-    const inserts = writes.filter((w) => w.previousVersion === undefined).map(docOf);
-    const updates = writes.filter((w) => w.previousVersion !== undefined);
-    const [existing] = await Promise.all([this.insert(inserts), this.update(updates)]);
-    return { existing };
-  }
-
-  private async insert(docs: BlockListDocument[]): Promise<string[]> {
-    if (docs.length === 0) return [];
-    try {
-      await this.collection.insertMany(docs, { ordered: false });
-      return [];
-    } catch (error) {
-      const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
-      const errors = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []) as { code?: number; index: number }[];
-      if (errors.length === 0 || !errors.every(isDuplicateKey)) throw error;
-      return errors.map((e) => docs[e.index]!._id);
+    const bases: BlockListDocument[] = [];
+    const links: BlockListLinkDocument[] = [];
+    for (const { next, previousVersion } of writes) {
+      if (previousVersion === undefined) bases.push({ _id: next.imei14, listVersion: next.listVersion, blocked: next.blocked });
+      else links.push({ _id: linkIdOf(next.imei14, previousVersion), imei14: next.imei14, previousVersion, listVersion: next.listVersion, blocked: next.blocked });
     }
+    const [takenBases, takenLinks] = await Promise.all([insertNew(this.collection, bases), insertNew(this.links, links)]);
+    return { existing: [...takenBases.map((d) => d._id), ...takenLinks.map((d) => d.imei14)] };
   }
 
-  private async update(writes: ProjectionWrite[]): Promise<void> {
-    if (writes.length === 0) return;
-    const ops: AnyBulkWriteOperation<BlockListDocument>[] = writes.map(({ next, previousVersion }) => ({
-      updateOne: { filter: { _id: next.imei14, listVersion: previousVersion! }, update: { $set: { listVersion: next.listVersion, blocked: next.blocked } } },
-    }));
-    const result = await this.collection.bulkWrite(ops, { ordered: false });
-    if (result.matchedCount !== writes.length) {
-      const now = await this.load(writes.map((w) => w.next.imei14));
-      const lost = writes.filter((w) => now.get(w.next.imei14)?.listVersion !== w.next.listVersion).map((w) => w.next.imei14);
-      if (lost.length > 0) throw new ProjectionConflictError(lost);
-    }
+  /** Number of IMEIs blocked in the projection (a full load: for tests and tools, not hot paths). */
+  async blockedCount(): Promise<number> {
+    let count = 0;
+    for (const p of (await this.loadAll()).values()) if (p.blocked) count++;
+    return count;
   }
+}
 
-  /** Number of IMEIs blocked in the projection (a scan: for tests and tools, not hot paths). */
-  blockedCount(): Promise<number> {
-    return this.collection.countDocuments({ blocked: { $ne: null } });
+/** Inserts `docs` (unordered); returns those whose `_id` already existed. */
+async function insertNew<T extends { _id: string }>(collection: Collection<T>, docs: T[]): Promise<T[]> {
+  if (docs.length === 0) return [];
+  try {
+    await collection.insertMany(docs as unknown as OptionalUnlessRequiredId<T>[], { ordered: false });
+    return [];
+  } catch (error) {
+    const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
+    const errors = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []) as { code?: number; index: number }[];
+    if (errors.length === 0 || !errors.every(isDuplicateKey)) throw error;
+    return errors.map((e) => docs[e.index]!);
   }
 }
