@@ -4,15 +4,16 @@
  *  1. latency from a list change acknowledged on the list-changes topic to its block-list record (or
  *     tombstone) read by an operator-credentialed consumer (op-kcell), p50/p99, at BENCH_RATE changes/s
  *     for BENCH_SECONDS, for each change kind of BENCH_KINDS:
- *       first   — an IMEI's first version is black (no store read, one insert per batch)
- *       block   — version 2 black after a grey that never reached the block list (one _id read + insert)
- *       unblock — version 3 white of a blocked IMEI (one _id read + a version-guarded update)
+ *       first   — an IMEI's first version is black (a block_list insert; no store read: in-process table)
+ *       block   — version 2 black after a grey that never reached the block list (a block_list insert)
+ *       unblock — version 3 white of a blocked IMEI (a block_list_changes link insert keyed by version 2)
  *     and each producer of BENCH_PRODUCERS: ordered (idempotent, one request in flight: the service's) or
  *     unordered (5 in flight, not idempotent), to price per-key ordering;
  *     then (BENCH_DRAIN, default 1) each kind drained: all changes on the topic before the notifier starts,
  *     how many per second it gets through (its own ceiling);
- *  2. the ceilings of the same work: FerretDB (insertMany / _id reads / updates of block_list-shaped
- *     documents in the batch sizes the projection saw) and the broker (sends of the same records);
+ *  2. the ceilings of the same work: FerretDB (insertMany of bases and of links, the table load over both,
+ *     _id reads, and guarded updates for comparison, in the batch sizes the projection saw) and the
+ *     broker (sends of the same records);
  *  3. the time for a new operator (op-kcell) to load a BENCH_LOAD_ENTRIES-entry block list from the
  *     beginning of the topic to its end offsets.
  * BENCH_CEILINGS=0 skips part 2. Defaults: BENCH_RATE=5000 BENCH_SECONDS=20 BENCH_KINDS=first,block,unblock BENCH_PRODUCERS=ordered,unordered
@@ -24,6 +25,7 @@ import { ListChange, ListReason, ListState, topics, type BlockListEntry, type To
 import { runConsumer, TopicProducer } from '@imei/kafka';
 import { createLogger } from '@imei/log';
 import { createTestTopic, deleteTopics, testKafka, testStore, uniqueName, waitFor } from '@imei/testing';
+import type { Db } from 'mongodb';
 import { ceilings } from './operator-notifier-ceilings';
 
 // The service is not a project reference of test/: load its compiled adapters.
@@ -32,6 +34,7 @@ const { notifierApp, BLOCK_LIST_CONSUMER_OPTIONS } = require(join(dist, 'notifie
   notifierApp: (o: unknown) => { blockListConsumer: never; noticeScheduleConsumer: never; projectionTable: { resetOnRebalance(c: unknown): void } };
   BLOCK_LIST_CONSUMER_OPTIONS: { partitionsConsumedConcurrently: number };
 };
+const { BlockListStore } = require(join(dist, 'block-list-store')) as { BlockListStore: new (db: Db) => { loadAll(): Promise<Map<string, { blocked: unknown }>> } };
 const { readBlockListSnapshot } = require(join(dist, 'block-list-snapshot')) as { readBlockListSnapshot: (k: Kafka, t: string, g: string) => Promise<{ entries: Map<string, Buffer> }> };
 
 type Kind = 'first' | 'block' | 'unblock';
@@ -201,7 +204,7 @@ async function main(): Promise<void> {
     for (const mode of producers) sizes.push(...(await run(kind, mode, false)).batchSizes);
   }
   if (drains) for (const kind of kinds) await run(kind, 'ordered', true);
-  if (sizes.length > 0 && process.env.BENCH_CEILINGS !== '0') await ceilings({ batch: Math.max(1, Math.round(sizes.reduce((s, b) => s + b, 0) / sizes.length)), concurrency: BLOCK_LIST_CONSUMER_OPTIONS.partitionsConsumedConcurrently, total: Math.min(rate * seconds, 100_000), out });
+  if (sizes.length > 0 && process.env.BENCH_CEILINGS !== '0') await ceilings({ batch: Math.max(1, Math.round(sizes.reduce((s, b) => s + b, 0) / sizes.length)), concurrency: BLOCK_LIST_CONSUMER_OPTIONS.partitionsConsumedConcurrently, total: Math.min(rate * seconds, 100_000), out, loadAll: (db) => new BlockListStore(db).loadAll() });
   if (loadEntries > 0) await load();
 }
 
