@@ -20,9 +20,9 @@ export interface GroupingCacheOptions {
 export class GroupingCache {
   private readonly devices = new Map<string, Loaded<DeviceState>>();
   private readonly imeis = new Map<string, Loaded<ImeiRecord>>();
-  private readonly knownDevices = new Set<string>();
+  private knownDevices = new Set<string>();
   /** imei14 → device it is linked to ('' when its record links it to none). */
-  private readonly knownImeis = new Map<string, string>();
+  private knownImeis = new Map<string, string>();
   private readonly maxEntities: number;
   private warm: Promise<void> | undefined;
 
@@ -53,9 +53,9 @@ export class GroupingCache {
 
   private async build(): Promise<void> {
     await this.repository.sweep();
-    const known = await this.repository.scanKnown();
-    for (const id of known.devices) this.knownDevices.add(id);
-    for (const [id, deviceId] of known.imeis) this.knownImeis.set(id, deviceId);
+    const known = await this.repository.loadKnown();
+    this.knownDevices = known.devices;
+    this.knownImeis = known.imeis;
   }
 
   /** The device an IMEI is linked to, if any (no read: every IMEI record is known). */

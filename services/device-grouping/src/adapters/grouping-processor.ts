@@ -116,7 +116,11 @@ export class GroupingProcessor {
     const stored = (async () => {
       await Promise.all(before);
       if (keys.length === 0) return;
-      await this.repository.ledger.open(batchId, this.repository.ledgerEntries(imeiWrites, deviceWrites));
+      // Both before the documents: the sweep finds the batch, the cache's next load knows its entities.
+      await Promise.all([
+        this.repository.ledger.open(batchId, this.repository.ledgerEntries(imeiWrites, deviceWrites)),
+        this.repository.known.append(batchId, deviceWrites.filter((w) => w.before === undefined).map((w) => w.after.deviceId), imeiWrites.map((w) => [w.after.imei14, w.after.link?.deviceId ?? ''] as const)),
+      ]);
       await this.repository.write(imeis);
       // After the records: a conflict is listed only once its record holds it. A crash before this line
       // leaves the batch open, and the sweep or the replay projects them again.

@@ -13,6 +13,7 @@ import {
   type ConflictDocument, type DeviceBody, type DeviceDocument, type GroupingDocumentFields, type ImeiBody, type ImeiDocument,
 } from './grouping-documents';
 import { deviceEventMessages, groupingStatusMessage } from './grouping-messages';
+import { KnownIdLog, type KnownIds } from './known-ids';
 import { OutboxLedger, type LedgerEntry } from './outbox-ledger';
 
 /** The topics device-grouping publishes to (tests pass copies). */
@@ -109,6 +110,8 @@ function duplicateIds(error: unknown, ids: readonly string[]): string[] {
  */
 export class GroupingRepository {
   readonly ledger: OutboxLedger;
+  /** The ids and links the cache knows, persisted (see KnownIdLog). */
+  readonly known: KnownIdLog;
 
   constructor(
     readonly db: Db,
@@ -117,6 +120,7 @@ export class GroupingRepository {
     private readonly topicsOut: GroupingTopics = defaultGroupingTopics,
   ) {
     this.ledger = new OutboxLedger(db);
+    this.known = new KnownIdLog(db);
   }
 
   get devices() {
@@ -162,13 +166,18 @@ export class GroupingRepository {
     return new Map(docs.flatMap((d) => { const deviceId = linkedDeviceOf(d); return deviceId === '' ? [] : [[d._id, deviceId] as const]; }));
   }
 
-  /** Every device id and every IMEI record with its link (one scan of `_id` and the link): what the cache knows exists. */
-  async scanKnown(): Promise<{ devices: string[]; imeis: [string, string][] }> {
+  /** What the cache knows exists: from the known-id log, or one scan of every `_id` and link for a store written before it. */
+  loadKnown(): Promise<KnownIds> {
+    return this.known.load(() => this.scanKnown(), () => this.ledger.newBatchId());
+  }
+
+  /** Every device id and every IMEI record with its link (one scan of `_id` and the link). */
+  async scanKnown(): Promise<KnownIds> {
     const [devices, imeis] = await Promise.all([
       this.devices.find({}, { projection: { _id: 1 } }).toArray(),
       this.imeis.find({}, { projection: { linkedDevice: 1, 'record.link.deviceId': 1 } }).toArray(),
     ]);
-    return { devices: devices.map((d) => d._id), imeis: imeis.map((d) => [d._id, linkedDeviceOf(d)]) };
+    return { devices: new Set(devices.map((d) => d._id)), imeis: new Map(imeis.map((d) => [d._id, linkedDeviceOf(d)])) };
   }
 
   async blackReasons(ids: readonly string[]): Promise<Map<string, ListReason>> {
