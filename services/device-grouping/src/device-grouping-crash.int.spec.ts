@@ -78,12 +78,17 @@ describe('device-grouping killed with SIGKILL between storing a grouping change 
     const [a1, a2, a3] = imeisOfOneModel(3);
     const registration = approvedApplication([a1!], { deviceId: `${devicePrefix}-1` });
     const extension = approvedApplication([a2!], { deviceId: registration.deviceId });
-    const devices = store.db.collection<{ _id: string; version: number; outboxPending: boolean; outboxBatch?: string }>('devices');
-    // Published: the sweep marks a document sent; the normal path closes the document's outbox batch instead.
-    const published = async (version: number): Promise<boolean> => {
+    const devices = store.db.collection<{ _id: string; version: number; outboxBatch?: string }>('devices');
+    // The device at its version, and whether its events may be unpublished: the outbox batch that wrote it
+    // is still open (the sweep and the normal path both close it once its events are published).
+    const stored = async (): Promise<{ version: number; pending: boolean } | undefined> => {
       const doc = await devices.findOne({ _id: registration.deviceId });
-      if (doc?.version !== version) return false;
-      return !doc.outboxPending || (await store.db.collection('outbox_batches').findOne({ _id: doc.outboxBatch as never })) === null;
+      if (doc === null) return undefined;
+      return { version: doc.version, pending: doc.outboxBatch !== undefined && (await store.db.collection('outbox_batches').findOne({ _id: doc.outboxBatch as never })) !== null };
+    };
+    const published = async (version: number): Promise<boolean> => {
+      const doc = await stored();
+      return doc?.version === version && !doc.pending;
     };
     const publish = (application: typeof registration) =>
       producer.send(own(topics.applications), [{ key: application.deviceId, value: { application, status: application.status, occurredAt: application.decidedAt } }]);
@@ -92,19 +97,19 @@ describe('device-grouping killed with SIGKILL between storing a grouping change 
     let service = await start(true);
     await publish(registration);
     await killedBySelf(service);
-    expect(await devices.findOne({ _id: registration.deviceId })).toMatchObject({ version: 1, outboxPending: true });
+    expect(await stored()).toEqual({ version: 1, pending: true });
 
     // 2. Restart (still crashing after the next store): the sweep publishes version 1; the replayed
     //    registration (its offset was never committed) finds its effect stored and adds nothing.
     service = await start(true);
-    await waitFor('version 1 swept', async () => (await devices.findOne({ _id: registration.deviceId }))?.outboxPending === false, 60_000);
+    await waitFor('version 1 swept', () => published(1), 60_000);
     await publish(extension);
     await killedBySelf(service);
-    expect(await devices.findOne({ _id: registration.deviceId })).toMatchObject({ version: 2, outboxPending: true });
+    expect(await stored()).toEqual({ version: 2, pending: true });
 
     // 3. Restart normally: version 2 is swept, both applications are replayed without effect.
     service = await start(false);
-    await waitFor('version 2 swept', async () => (await devices.findOne({ _id: registration.deviceId }))?.outboxPending === false, 60_000);
+    await waitFor('version 2 swept', () => published(2), 60_000);
     const probe = createGrpcClient(DeviceGroupingServiceClient, `127.0.0.1:${port}`, { token: devToken('officer:demo') });
     expect(await call(probe, 'getDevice', { deviceId: registration.deviceId })).toMatchObject({ imei14s: [a1, a2], version: 2 });
     probe.close();

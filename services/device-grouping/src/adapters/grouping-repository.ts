@@ -9,7 +9,7 @@ import type { DeviceState } from '../domain/device';
 import type { Conflict, DeviceEventOf } from '../domain/grouping-events';
 import type { ImeiRecord } from '../domain/imei-record';
 import {
-  conflictFrom, deviceFrom, deviceOf, encodeBody, imeiOf, withoutVersion,
+  conflictFrom, deviceFrom, deviceOf, encodeBody, imeiOf, withoutVersion, type Decoded,
   type ConflictDocument, type DeviceBody, type DeviceDocument, type GroupingDocumentFields, type ImeiBody, type ImeiDocument,
 } from './grouping-documents';
 import { deviceEventMessages, groupingStatusMessage } from './grouping-messages';
@@ -69,6 +69,9 @@ interface DocumentChange<TDoc extends GroupingDocumentFields> {
   before: Loaded<{ version: number }> | undefined;
 }
 
+/** Top-level fields of older document forms, which the body now holds (they would shadow it). */
+const LEGACY_FIELDS = { outboxPending: '', outboxSentVersion: '', linkedDevice: '' };
+
 /** Sent events each document keeps for replays (with the pending ones). */
 const RETAINED_EVENTS = 8;
 
@@ -78,8 +81,8 @@ export interface StoredDocument extends StoredChange {
   sentVersion: number;
 }
 
-/** The device an IMEI document links to ('' when none), in either document form. */
-const linkedDeviceOf = (doc: Pick<ImeiDocument, 'linkedDevice' | 'record'>): string => doc.linkedDevice ?? doc.record?.link?.deviceId ?? '';
+/** The device an IMEI document links to ('' when none), in any document form. */
+const linkedDeviceOf = (doc: ImeiDocument): string => doc.linkedDevice ?? (doc.body === undefined && doc.record === undefined ? '' : imeiOf(doc).state.link?.deviceId ?? '');
 
 /** Changes as documents, ready to write. */
 export interface PreparedDocuments<TDoc extends GroupingDocumentFields> {
@@ -140,12 +143,14 @@ export class GroupingRepository {
   }
 
   /** Documents as Loaded entities; pending only while their batch is open (or, written before batches, flagged). */
-  private async loaded<TDoc extends GroupingDocumentFields, T>(docs: readonly TDoc[], decode: (doc: TDoc) => { state: T; outbox: StoredEvent[] }): Promise<Map<string, Loaded<T>>> {
-    const open = await this.ledger.openOf(docs.flatMap((d) => (d.outboxPending && d.outboxBatch !== undefined ? [d.outboxBatch] : [])));
-    return new Map(docs.map((d) => [d._id, {
-      ...decode(d),
-      outboxPending: d.outboxPending && (d.outboxBatch === undefined || open.has(d.outboxBatch)),
-      outboxSentVersion: d.outboxPending && d.outboxBatch !== undefined && !open.has(d.outboxBatch) ? d.version : d.outboxSentVersion,
+  private async loaded<TDoc extends GroupingDocumentFields, T>(docs: readonly TDoc[], decode: (doc: TDoc) => Decoded<T>): Promise<Map<string, Loaded<T>>> {
+    const decoded = docs.map((d) => ({ d, e: decode(d) }));
+    const open = await this.ledger.openOf(decoded.flatMap(({ d, e }) => (e.outboxPending && d.outboxBatch !== undefined ? [d.outboxBatch] : [])));
+    // A closed batch published its events: the sweep or the normal path closes it, no write per entity.
+    return new Map(decoded.map(({ d, e }) => [d._id, {
+      ...e,
+      outboxPending: e.outboxPending && (d.outboxBatch === undefined || open.has(d.outboxBatch)),
+      outboxSentVersion: e.outboxPending && d.outboxBatch !== undefined && !open.has(d.outboxBatch) ? d.version : e.outboxSentVersion,
     }]));
   }
 
@@ -162,7 +167,7 @@ export class GroupingRepository {
   /** Just the links (device ids) of these IMEIs. */
   async linkedDevices(ids: readonly string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
-    const docs = await findByIds(this.imeis, ids, { projection: { linkedDevice: 1, 'record.link.deviceId': 1 } });
+    const docs = await findByIds(this.imeis, ids);
     return new Map(docs.flatMap((d) => { const deviceId = linkedDeviceOf(d); return deviceId === '' ? [] : [[d._id, deviceId] as const]; }));
   }
 
@@ -175,7 +180,7 @@ export class GroupingRepository {
   async scanKnown(): Promise<KnownIds> {
     const [devices, imeis] = await Promise.all([
       this.devices.find({}, { projection: { _id: 1 } }).toArray(),
-      this.imeis.find({}, { projection: { linkedDevice: 1, 'record.link.deviceId': 1 } }).toArray(),
+      this.imeis.find({}, { projection: { linkedDevice: 1, 'record.link.deviceId': 1, body: 1 } }).toArray(),
     ]);
     return { devices: new Set(devices.map((d) => d._id)), imeis: new Map(imeis.map((d) => [d._id, linkedDeviceOf(d)])) };
   }
@@ -213,7 +218,7 @@ export class GroupingRepository {
       return {
         id: after.imei14,
         expectedVersion: version - 1,
-        fields: { linkedDevice: after.link?.deviceId ?? '' },
+        fields: {},
         entity: { record: withoutVersion(after) },
         events: [storedEvent(this.topicsOut.groupingStatus, after.imei14, groupingStatusMessage(after, after.imei14), version, w.cause, w.trace)],
         before: w.before,
@@ -247,9 +252,13 @@ export class GroupingRepository {
       // What the previous version published is known here: carried forward instead of a write per entity.
       const sentVersion = before === undefined ? 0 : before.outboxPending ? before.outboxSentVersion : before.state.version;
       stored.push({ id: change.id, version, events: change.events, outbox, sentVersion });
-      const fields = { ...change.fields, version, outboxPending: change.events.length > 0, outboxSentVersion: sentVersion, outboxBatch: batchId, body: encodeBody({ ...change.entity, outbox } as DeviceBody | ImeiBody) };
+      const body = encodeBody({ ...change.entity, outbox, outboxPending: change.events.length > 0, outboxSentVersion: sentVersion } as DeviceBody | ImeiBody);
+      const fields = { ...change.fields, version, outboxBatch: batchId, body };
       if (change.expectedVersion === 0) inserts.push({ _id: change.id, ...fields } as unknown as OptionalUnlessRequiredId<TDoc>);
-      else updates.push({ updateOne: { filter: { _id: change.id, version: change.expectedVersion } as Filter<TDoc>, update: { $set: fields as unknown as Partial<TDoc> } } } as AnyBulkWriteOperation<TDoc>);
+      else {
+        // Fields of the older document forms go: the body holds them now.
+        updates.push({ updateOne: { filter: { _id: change.id, version: change.expectedVersion } as Filter<TDoc>, update: { $set: fields, $unset: LEGACY_FIELDS } as never } } as AnyBulkWriteOperation<TDoc>);
+      }
     }
     return { collection, batchId, stored, inserts, updates };
   }
@@ -311,7 +320,7 @@ export class GroupingRepository {
 
   /**
    * Publishes the events of every open batch (start-up and rebalance: a member died between storing
-   * and publishing), oldest first, marks those entities sent and closes the batches.
+   * and publishing), oldest first, and closes the batches (which marks their documents sent).
    */
   async sweep(): Promise<number> {
     let count = 0;
@@ -325,22 +334,15 @@ export class GroupingRepository {
       // Conflicts of records stored but never published may be missing from the listing.
       await this.projectConflicts(imeis.filter((d) => d.outboxBatch === batch.id).flatMap((d) => imeiOf(d).state.conflicts));
       const events: StoredEvent[] = [];
-      const sent: { collection: 'imeis' | 'devices'; id: string; version: number }[] = [];
       for (const { collection, id, version } of batch.entries) {
         const doc = docs.get(`${collection} ${id}`);
         if (doc === undefined || doc.version < version) continue; // never stored: its input is replayed
         events.push(...doc.outbox.filter((e) => e.version === version));
-        if (doc.version === version) sent.push({ collection, id, version });
+        count += 1;
       }
       if (events.length > 0) await this.producer.sendEncoded(events.map(recordOf));
-      const marks = (collection: 'imeis' | 'devices') => sent.filter((s) => s.collection === collection)
-        .map((s) => ({ updateOne: { filter: { _id: s.id, version: s.version }, update: { $set: { outboxPending: false, outboxSentVersion: s.version } } } }));
-      await Promise.all([
-        marks('imeis').length > 0 ? this.imeis.bulkWrite(marks('imeis'), { ordered: false }) : undefined,
-        marks('devices').length > 0 ? this.devices.bulkWrite(marks('devices'), { ordered: false }) : undefined,
-      ]);
+      // Closing the batch marks its documents sent (a document whose batch is closed is not pending).
       await this.ledger.close([batch.id]);
-      count += sent.length;
     }
     if (count > 0) this.logger.info({ entities: count }, 'outbox sweep re-published unsent events');
     return count;

@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import { Binary, BSON, type Db } from 'mongodb';
 import type { Observation } from '@imei/contracts';
 import { isImeiBody } from '@imei/imei-rules';
 import type { Sighting } from '../domain/clone-suspicion';
@@ -7,20 +7,29 @@ import type { SubscriberImeis } from '../domain/sibling-inference';
 import { SubscriberIndex, type IndexedSighting } from '../domain/subscriber-index';
 import type { SubscriberKeys } from './subscriber-keys';
 
-/**
- * Collection `index_segments`: `_id` = time-ordered id → the sightings one batch of observations
- * added to the index, column by column (FerretDB 1.x stores no nested arrays). Insert-only: one write
- * per batch whatever its size; segments past the retention are deleted at load.
- */
-interface SegmentDocument {
-  _id: string;
-  maxAtMs: number;
+/** The sightings of a segment, column by column. */
+interface SegmentColumns {
   imeis: string[];
   imsiKeys: string[];
   msisdnKeys: string[];
   operators: string[];
   atMs: number[];
 }
+
+/**
+ * Collection `index_segments`: `_id` = time-ordered id → the sightings one batch of observations
+ * added to the index, as one BSON `body` of SegmentColumns (FerretDB on SQLite converts every array
+ * element to JSON with its type: columns as fields insert ~2x and read 6–10x slower, measured with
+ * 5,000-row segments). Insert-only: one write per batch whatever its size; segments past the
+ * retention are deleted at load. Segments written before bodies hold the columns as fields.
+ */
+interface SegmentDocument extends Partial<SegmentColumns> {
+  _id: string;
+  maxAtMs: number;
+  body?: Binary;
+}
+
+const columnsOf = (doc: SegmentDocument): SegmentColumns => (doc.body === undefined ? (doc as SegmentColumns) : (BSON.deserialize(doc.body.buffer) as SegmentColumns));
 
 /** Sightings per segment document (a few hundred KB). */
 const SEGMENT_ROWS = 10_000;
@@ -80,7 +89,8 @@ export class ObservationIndex {
     await this.segments.deleteMany({ maxAtMs: { $lt: oldest } });
     const memory = new SubscriberIndex(this.policy.maxSightings);
     for await (const doc of this.segments.find({}).sort({ _id: 1 })) {
-      memory.apply(doc.imeis.map((imei14, i) => ({ imei14, imsiKey: doc.imsiKeys[i]!, msisdnKey: doc.msisdnKeys[i]!, operatorId: doc.operators[i]!, atMs: doc.atMs[i]! })), oldest);
+      const c = columnsOf(doc);
+      memory.apply(c.imeis.map((imei14, i) => ({ imei14, imsiKey: c.imsiKeys[i]!, msisdnKey: c.msisdnKeys[i]!, operatorId: c.operators[i]!, atMs: c.atMs[i]! })), oldest);
     }
     memory.prune(oldest);
     this.memory = memory;
@@ -110,11 +120,13 @@ export class ObservationIndex {
     await this.segments.insertOne({
       _id: `${Date.now().toString(36).padStart(9, '0')}-${process.pid}-${String(segmentSequence).padStart(6, '0')}-${Math.random().toString(36).slice(2, 8)}`,
       maxAtMs: rows.reduce((max, r) => Math.max(max, r.atMs), 0),
-      imeis: rows.map((r) => r.imei14),
-      imsiKeys: rows.map((r) => r.imsiKey),
-      msisdnKeys: rows.map((r) => r.msisdnKey),
-      operators: rows.map((r) => r.operatorId),
-      atMs: rows.map((r) => r.atMs),
+      body: new Binary(BSON.serialize({
+        imeis: rows.map((r) => r.imei14),
+        imsiKeys: rows.map((r) => r.imsiKey),
+        msisdnKeys: rows.map((r) => r.msisdnKey),
+        operators: rows.map((r) => r.operatorId),
+        atMs: rows.map((r) => r.atMs),
+      } satisfies SegmentColumns)),
     });
   }
 
