@@ -16,6 +16,8 @@ export interface TokenEntry extends Identity {
 
 const sha256 = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
 const operatorSlug = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+/** Distinct accepted `authorization` values remembered (a deployment has a few dozen callers). */
+const MAX_ACCEPTED = 1024;
 
 /**
  * Bearer tokens → identities. Presented tokens are hashed before the lookup, so the comparison
@@ -23,6 +25,16 @@ const operatorSlug = /^[a-z0-9]+(-[a-z0-9]+)*$/;
  * an attacker cannot steer towards a valid token.
  */
 export class TokenTable implements Authenticator {
+  /**
+   * `authorization` values already accepted → their identity, so a caller's every call after the first
+   * costs one map lookup instead of a regex and a SHA-256. Only accepted values are kept (a refused
+   * one is hashed again each time), and the table never changes, so an entry never goes stale; it is
+   * emptied when it reaches `MAX_ACCEPTED` distinct values. The lookup compares a presented value with
+   * a remembered one only when their (per-process randomly seeded) string hashes are equal, which a
+   * caller cannot steer; anything not remembered goes through the hashed lookup as before.
+   */
+  private readonly accepted = new Map<string, Identity>();
+
   private constructor(private readonly byHash: ReadonlyMap<string, Identity>) {}
 
   /** The local-stack identities of `devIdentities` with their `devToken`s. */
@@ -66,10 +78,15 @@ export class TokenTable implements Authenticator {
     if (header === undefined) {
       throw new DomainError('unauthenticated', "missing credentials: send metadata 'authorization: Bearer <token>'");
     }
-    const token = /^Bearer\s+(\S+)\s*$/i.exec(String(header))?.[1];
+    const value = String(header);
+    const known = this.accepted.get(value);
+    if (known) return known;
+    const token = /^Bearer\s+(\S+)\s*$/i.exec(value)?.[1];
     if (token === undefined) throw new DomainError('unauthenticated', "malformed authorization metadata: expected 'Bearer <token>'");
     const identity = this.identify(token);
     if (!identity) throw new DomainError('unauthenticated', 'unknown bearer token');
+    if (this.accepted.size >= MAX_ACCEPTED) this.accepted.clear();
+    this.accepted.set(value, identity);
     return identity;
   }
 }

@@ -43,6 +43,22 @@ describe('TokenTable', () => {
     expect(unauthenticatedError(table, bearer('Bearer dev-operator-kcel'))).toBe('unknown bearer token');
   });
 
+  it('answers repeated calls from the accepted values and still refuses what it refused before', () => {
+    const table = TokenTable.dev();
+    const hashes = jest.spyOn(table, 'identify');
+    for (let i = 0; i < 3; i++) expect(table.authenticate(bearer('Bearer dev-officer-demo'))).toEqual({ principal: 'officer:demo', role: 'officer' });
+    expect(hashes).toHaveBeenCalledTimes(1);
+    for (let i = 0; i < 2; i++) expect(unauthenticatedError(table, bearer('Bearer dev-officer-dem'))).toBe('unknown bearer token');
+    expect(hashes).toHaveBeenCalledTimes(3);
+    // More distinct accepted values than it remembers (whitespace variants of two tokens): each still maps to its own identity.
+    for (let spaces = 1; spaces <= 1100; spaces++) {
+      expect(table.authenticate(bearer(`Bearer${' '.repeat(spaces)}dev-operator-kcell`)).principal).toBe('operator:kcell');
+      expect(table.authenticate(bearer(`bearer${' '.repeat(spaces)}dev-officer-demo `)).principal).toBe('officer:demo');
+    }
+    expect(table.authenticate(bearer('Bearer dev-operator-beeline'))).toMatchObject({ operatorId: 'beeline' });
+    expect(unauthenticatedError(table, bearer('Bearer  dev-operator-kcel'))).toBe('unknown bearer token');
+  });
+
   it('loads a token file with clear or hashed tokens, replacing the dev table', () => {
     const hashed = createHash('sha256').update('s3cret-token-of-beeline').digest('hex');
     const entries: TokenEntry[] = [
