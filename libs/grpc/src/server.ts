@@ -15,9 +15,16 @@ export interface GrpcServerOptions {
   services: readonly GrpcService[];
   /** Health status at start; default true (SERVING). */
   serving?: boolean;
-  /** grpc-js server options (message size limits, keepalive); default none. */
+  /** grpc-js server options (message size limits, keepalive), over `defaultServerOptions`. */
   serverOptions?: ServerOptions;
 }
+
+/**
+ * What every server runs with unless `serverOptions` says otherwise: channelz off (nothing here serves
+ * or reads channelz, and its bookkeeping — call counters and timestamps per call, per socket — is paid
+ * on every call).
+ */
+export const defaultServerOptions: ServerOptions = { 'grpc.enable_channelz': 0 };
 
 export interface GrpcServer {
   /** The bound port (the real one when the address asked for port 0). */
@@ -35,7 +42,7 @@ export interface GrpcServer {
  * token) and server reflection. Credentials are insecure: the mesh talks over loopback only.
  */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServer> {
-  const server = new Server(options.serverOptions);
+  const server = new Server({ ...defaultServerOptions, ...options.serverOptions });
   const names = options.services.map((service) => serviceNameOf(service.definition));
   for (const { definition, implementation } of options.services) server.addService(definition, implementation);
   const health = addHealth(server, names, options.serving);
