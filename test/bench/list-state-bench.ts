@@ -11,7 +11,7 @@
  *     IMEIs, and the read model filled to 100,000,000 IMEIs (typed arrays, not Map).
  * `npm run bench:list-state -- phase` runs the phase-run figure instead (list-state-phase-bench.ts).
  * Env: BENCH_OBSERVATIONS (1000000), BENCH_KNOWN (50000), BENCH_NEW (20000), BENCH_CHECK_IMEIS (1000000),
- * BENCH_LOADS (grpc-batch,grpc-single,http), BENCH_CHECK_SECONDS (10), BENCH_LOAD_PROCESSES (2, for single gRPC checks), BENCH_CONCURRENCY (8 calls in flight per single-check load process), BENCH_MEMORY_IMEIS (10000000), BENCH_REACH_IMEIS (100000000; 0 skips).
+ * BENCH_LOADS (grpc-batch,grpc-single,http), BENCH_CHECK_SECONDS (10), BENCH_LOAD_PROCESSES (2, for single gRPC checks), BENCH_CONCURRENCY (8 calls in flight per single-check load process), BENCH_LOAD_NODE_ARGS (node options of the load processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`; profile the server with `node --cpu-prof test/dist/bench/list-state-bench.js`), BENCH_MEMORY_IMEIS (10000000), BENCH_REACH_IMEIS (100000000; 0 skips).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -39,6 +39,8 @@ const CHECK_SECONDS = env('BENCH_CHECK_SECONDS', 10);
 const MEMORY_IMEIS = env('BENCH_MEMORY_IMEIS', 10_000_000);
 const REACH_IMEIS = env('BENCH_REACH_IMEIS', 100_000_000);
 const LOAD_PROCESSES = env('BENCH_LOAD_PROCESSES', 2);
+/** Node options of the load processes, e.g. `--cpu-prof` (the server is this process: pass its options to node). */
+const LOAD_NODE_ARGS = (process.env.BENCH_LOAD_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const MB = 1024 * 1024;
@@ -228,7 +230,7 @@ interface LoadReport {
  */
 async function load(kind: string, port: number, processes: number): Promise<LoadReport> {
   const reports = await Promise.all(Array.from({ length: processes }, async () => {
-    const child = spawn(process.execPath, [__filename, 'load', kind, String(port), String(CHECK_SECONDS), String(CHECK_IMEIS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...LOAD_NODE_ARGS, __filename, 'load', kind, String(port), String(CHECK_SECONDS), String(CHECK_IMEIS)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let text = '';
     child.stdout.on('data', (d: Buffer) => (text += d.toString()));
     await once(child, 'exit');

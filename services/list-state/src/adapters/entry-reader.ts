@@ -41,6 +41,13 @@ export class EntryReader {
     return state ?? (await this.entries([imei14])).get(imei14)?.state;
   }
 
+  /** The check answer for one input (a single check: no arrays or maps on the way). */
+  async checkOne(input: string): Promise<ImeiStatus> {
+    const key = normaliseObservedImei(input);
+    const view = this.feed?.ready ? this.feed.model.get(key.imei14) : undefined;
+    return statusOf(input, key.imei14, key.malformed, view ?? (await this.entries([key.imei14])).get(key.imei14));
+  }
+
   /** The check answer for each input, in order; unknown IMEIs are reported as such. */
   async check(inputs: readonly string[]): Promise<ImeiStatus[]> {
     const keys = inputs.map((input) => normaliseObservedImei(input));

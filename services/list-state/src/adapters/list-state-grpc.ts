@@ -79,7 +79,7 @@ export function listStateService(deps: ListStateGrpcDeps, edge: EdgeOptions) {
   return implement(
     ListStateServiceService,
     {
-      checkImei: async (request) => (await deps.reader.check([request.imei]))[0]!,
+      checkImei: (request) => deps.reader.checkOne(request.imei),
       checkImeis: async (request) => {
         if (request.imeis.length > MAX_CHECK_IMEIS) {
           throw DomainError.invalid([DomainError.violation('imeis', String(request.imeis.length), `at most ${MAX_CHECK_IMEIS} IMEIs per call.`)]);
