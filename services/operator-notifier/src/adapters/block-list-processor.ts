@@ -92,11 +92,19 @@ export class BlockListProcessor {
     for (const imei14 of runs.keys()) decide(imei14, table.get(imei14));
     const stored = await this.write(writes);
     if (stored.existing.length > 0) {
-      // The key was taken: a rival member stored a projection the table missed (a new IMEI's base, or a
-      // transition out of the version decided against). Read the stored head and decide again.
+      // A key was taken: a rival member stored a projection this member's table missed.
+      const taken = new Set(stored.existing);
       const now = await this.store.load(stored.existing);
       outcome.reads = stored.existing.length;
       this.table.remember(now.values());
+      const moved = writes.filter((w) => w.previousVersion !== undefined && taken.has(w.next.imei14)).map((w) => w.next.imei14);
+      if (moved.length > 0) {
+        // A transition out of the version decided against exists: the head moved under this member, which
+        // may have lost the partition. Publish nothing; the runner drops the batch if this member is stale,
+        // and otherwise retries it against the heads just read into the table.
+        throw new ProjectionConflictError(moved);
+      }
+      // Only first projections (bases) were taken: decide those IMEIs again against what is stored.
       writes.length = 0;
       for (const imei14 of stored.existing) decide(imei14, now.get(imei14));
       const again = await this.write(writes);
