@@ -10,7 +10,8 @@
  *  2. inference: BENCH_OBSERVATIONS (default 1,000,000) observations over a week on
  *     imei.observations.v1, published while the service is stopped → after its restart, observations/s
  *     from its first committed batch until it committed them all, and the precision and recall of the
- *     pending siblings against the generated truth.
+ *     pending siblings against the generated truth; then FerretDB's own time for inference's store work
+ *     (device reads, IMEI inserts, device updates, segments) and inference's share of that ceiling.
  * Needs the stack up (npm run stack:up). BENCH_SKIP_INFERENCE=1 runs part 1 only.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -88,6 +89,35 @@ async function insertCeiling(db: Db, devices: readonly BenchDevice[], count: num
   const seconds = (Date.now() - started) / 1000;
   await Promise.all([scratchImeis.drop(), scratchDevices.drop()]);
   return { devicesPerSecond: count / seconds, docsPerSecond: docs / seconds };
+}
+
+/**
+ * FerretDB's own ceiling for inference's write shape: for `deviceIds` (the devices that got a pending
+ * sibling), copies of their stored documents are read by `_id` (32 at once, the cache's reads after a
+ * restart), a new IMEI record each is inserted (insertMany) and each device gets a version-guarded
+ * `$set` of its body (bulkWrites of 250 at once), in flushes of 3,000 devices; plus copies of the run's
+ * index segments. Returns the seconds all that takes alone.
+ */
+async function inferenceCeiling(db: Db, deviceIds: readonly string[]): Promise<number> {
+  const scratch = { devices: db.collection<any>('ceiling_devices'), imeis: db.collection<any>('ceiling_imeis'), segments: db.collection<any>('ceiling_segments') };
+  const imeiSample = await db.collection<any>('imeis').find({}).limit(1000).toArray();
+  const segments = await db.collection<any>('index_segments').find({}).toArray();
+  for (let i = 0; i < deviceIds.length; i += 5000) {
+    const docs = await findByIds(db.collection<any>('devices'), deviceIds.slice(i, i + 5000));
+    await scratch.devices.insertMany(docs, { ordered: false });
+  }
+  const started = Date.now();
+  const segmentWrites = (async () => { for (const [i, s] of segments.entries()) await scratch.segments.insertOne({ ...s, _id: `s${i}` }); })();
+  for (let i = 0; i < deviceIds.length; i += 3000) {
+    const docs = await findByIds(scratch.devices, deviceIds.slice(i, i + 3000));
+    await scratch.imeis.insertMany(docs.map((_, j) => ({ ...imeiSample[j % imeiSample.length], _id: `i${i + j}` })), { ordered: false });
+    const updates = docs.map((d) => ({ updateOne: { filter: { _id: d._id, version: d.version }, update: { $set: { version: d.version + 1, outboxBatch: 'ceiling', body: d.body } } } }));
+    await Promise.all(Array.from({ length: Math.ceil(updates.length / 250) }, (_, k) => scratch.devices.bulkWrite(updates.slice(k * 250, (k + 1) * 250), { ordered: false })));
+  }
+  await segmentWrites;
+  const seconds = (Date.now() - started) / 1000;
+  await Promise.all(Object.values(scratch).map((c) => c.drop()));
+  return seconds;
 }
 
 const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -192,11 +222,12 @@ async function main(): Promise<void> {
     const obsSeconds = (Date.now() - first!.at) / 1000;
     say(`restart to first committed batch ${((first!.at - restarted) / 1000).toFixed(1)} s`);
     const found = new Set<string>();
+    const pendingDevices = new Set<string>();
     for (let i = 0; i < devices.length; i += 5000) {
       const ids = devices.slice(i, i + 5000).map((d) => d.deviceId);
       // A device document keeps the device in its BSON `body` (services/device-grouping/src/adapters/grouping-documents.ts).
       const docs = await findByIds(mongo.db.collection<{ _id: string; body: Binary }>('devices'), ids, { projection: { body: 1 } });
-      for (const doc of docs) for (const p of (BSON.deserialize(doc.body.buffer) as { device: { pendingSiblings: { imei14: string }[] } }).device.pendingSiblings) found.add(`${doc._id} ${p.imei14}`);
+      for (const doc of docs) for (const p of (BSON.deserialize(doc.body.buffer) as { device: { pendingSiblings: { imei14: string }[] } }).device.pendingSiblings) { found.add(`${doc._id} ${p.imei14}`); pendingDevices.add(doc._id); }
     }
     const segments = await mongo.db.collection('index_segments').countDocuments();
     const correct = [...found].filter((f) => plan.truth.has(f)).length;
@@ -204,6 +235,8 @@ async function main(): Promise<void> {
     // Each pending sibling is two entity writes (its IMEI record, its device); the index is one segment insert per batch.
     const writes = segments + 2 * found.size;
     say(`inference store writes: ${fmt(segments)} index segments + ~${fmt(2 * found.size)} entity writes for ${fmt(plan.observations.length)} observations: ${(100 * (1 - writes / plan.observations.length)).toFixed(1)} % of observations needed no write of their own`);
+    const storeSeconds = await inferenceCeiling(mongo.db, [...pendingDevices]);
+    say(`inference store ceiling (FerretDB alone: ${fmt(pendingDevices.size)} device reads by _id, IMEI inserts and version-guarded device updates, ${fmt(segments)} segment copies): ${storeSeconds.toFixed(1)} s = ${fmt(first!.lag / storeSeconds)} observations/s if nothing else cost; inference runs at ${(100 * storeSeconds / obsSeconds).toFixed(0)} % of it`);
   }
   await mongo.close();
   await producer.disconnect();

@@ -89,6 +89,24 @@ export class GroupingCache {
     return found;
   }
 
+  /**
+   * Reads known entities it does not hold, outside the decisions (so batches of different partitions
+   * read at once instead of in turn). A read never replaces an entity held meanwhile: a decided state is
+   * put here before it is written, so a held one is never older than the store.
+   */
+  async prefetch(ids: { devices: Iterable<string>; imeis: Iterable<string> }): Promise<void> {
+    await this.ready();
+    const missing = <T>(wanted: Iterable<string>, held: Map<string, Loaded<T>>, exists: (id: string) => boolean) => [...new Set(wanted)].filter((id) => !held.has(id) && exists(id));
+    const devices = missing(ids.devices, this.devices, (id) => this.knownDevices.has(id));
+    const imeis = missing(ids.imeis, this.imeis, (id) => this.knownImeis.has(id));
+    const [readDevices, readImeis] = await Promise.all([
+      devices.length === 0 ? new Map<string, Loaded<DeviceState>>() : this.repository.loadDevices(devices),
+      imeis.length === 0 ? new Map<string, Loaded<ImeiRecord>>() : this.repository.loadImeis(imeis),
+    ]);
+    for (const [id, loaded] of readDevices) if (!this.devices.has(id)) this.keep(this.devices, id, loaded);
+    for (const [id, loaded] of readImeis) if (!this.imeis.has(id)) this.keep(this.imeis, id, loaded);
+  }
+
   /** Entities just stored (their batch still open). */
   stored(devices: readonly Loaded<DeviceState>[], imeis: readonly Loaded<ImeiRecord>[]): void {
     for (const d of devices) {

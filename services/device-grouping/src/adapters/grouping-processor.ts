@@ -63,6 +63,9 @@ export class GroupingProcessor {
 
   /** Resolves once every change the commands caused is stored and published. */
   async run(commands: readonly TracedCommand[], now: Date): Promise<RunResult> {
+    // What the commands name directly is read before their turn to decide (a cache miss costs a read per entity).
+    const touched = commands.map((c) => touchedBy(c.command));
+    await this.cache.prefetch({ devices: touched.flatMap((t) => t.deviceIds), imeis: touched.flatMap((t) => t.imeiIds) }).catch(() => undefined);
     const decided = this.deciding.then(() => this.decideAll(commands, now));
     this.deciding = decided.catch(() => undefined);
     const { result, published } = await decided;

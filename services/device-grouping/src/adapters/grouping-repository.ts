@@ -31,6 +31,8 @@ export interface Loaded<T> {
   /** Some event may not be acknowledged yet: the entity's outbox batch is still open. */
   outboxPending: boolean;
   outboxSentVersion: number;
+  /** Its document still has top-level fields of an older form (removed by its next update). */
+  legacyFields?: boolean;
 }
 
 /** A device change to store: the state after it and the events that made it. */
@@ -71,6 +73,9 @@ interface DocumentChange<TDoc extends GroupingDocumentFields> {
 
 /** Top-level fields of older document forms, which the body now holds (they would shadow it). */
 const LEGACY_FIELDS = { outboxPending: '', outboxSentVersion: '', linkedDevice: '' };
+
+/** Version-guarded updates per bulkWrite; a flush sends its chunks at once. */
+const UPDATE_CHUNK = 250;
 
 /** Sent events each document keeps for replays (with the pending ones). */
 const RETAINED_EVENTS = 8;
@@ -151,6 +156,7 @@ export class GroupingRepository {
       ...e,
       outboxPending: e.outboxPending && (d.outboxBatch === undefined || open.has(d.outboxBatch)),
       outboxSentVersion: e.outboxPending && d.outboxBatch !== undefined && !open.has(d.outboxBatch) ? d.version : e.outboxSentVersion,
+      legacyFields: Object.keys(LEGACY_FIELDS).some((field) => field in d),
     }]));
   }
 
@@ -256,8 +262,10 @@ export class GroupingRepository {
       const fields = { ...change.fields, version, outboxBatch: batchId, body };
       if (change.expectedVersion === 0) inserts.push({ _id: change.id, ...fields } as unknown as OptionalUnlessRequiredId<TDoc>);
       else {
-        // Fields of the older document forms go: the body holds them now.
-        updates.push({ updateOne: { filter: { _id: change.id, version: change.expectedVersion } as Filter<TDoc>, update: { $set: fields, $unset: LEGACY_FIELDS } as never } } as AnyBulkWriteOperation<TDoc>);
+        // Fields of the older document forms go: the body holds them now (they would shadow it).
+        // An $unset costs ~25 % of an update in FerretDB: only for documents that have those fields.
+        const update = before?.legacyFields === true ? { $set: fields, $unset: LEGACY_FIELDS } : { $set: fields };
+        updates.push({ updateOne: { filter: { _id: change.id, version: change.expectedVersion } as Filter<TDoc>, update: update as never } } as AnyBulkWriteOperation<TDoc>);
       }
     }
     return { collection, batchId, stored, inserts, updates };
@@ -275,8 +283,10 @@ export class GroupingRepository {
         .insertMany(inserts, { ordered: false })
         .catch((error: unknown) => void lost.push(...duplicateIds(error, inserts.map((d) => d._id as string)))),
       updates.length === 0 ? undefined : (async () => {
-        const result = await collection.bulkWrite(updates, { ordered: false });
-        if (result.matchedCount === updates.length) return;
+        // In chunks at once: FerretDB runs one update statement after the other, reading and converting each.
+        const chunks = Array.from({ length: Math.ceil(updates.length / UPDATE_CHUNK) }, (_, i) => updates.slice(i * UPDATE_CHUNK, (i + 1) * UPDATE_CHUNK));
+        const results = await Promise.all(chunks.map((chunk) => collection.bulkWrite(chunk, { ordered: false })));
+        if (results.reduce((n, r) => n + r.matchedCount, 0) === updates.length) return;
         const ids = updates.map((op) => (op as { updateOne: { filter: { _id: string } } }).updateOne.filter._id);
         const docs = await findByIds(collection, ids, { projection: { outboxBatch: 1 } });
         const ours = new Set(docs.filter((d) => d.outboxBatch === batchId).map((d) => d._id as string));
