@@ -38,7 +38,9 @@ if bash deploy/local/zipkin.sh status 2>/dev/null; then
   echo "mesh: tracing to Zipkin (traces: http://127.0.0.1:${ZIPKIN_PORT:-9411}/zipkin/ ; a log line's trace_id opens /zipkin/traces/<trace_id>)"
 fi
 for s in "${services[@]}"; do
-  OTEL_SERVICE_NAME="$s" node --require @imei/tracing/register "services/$s/dist/main.js" >>"$state/logs/$s.log" 2>&1 &
+  # A service's own node flags (V8 heap sizing) live in its package.json, `config.nodeFlags`.
+  read -r -a flags <<<"$(node -p "require('./services/$s/package.json').config?.nodeFlags ?? ''")"
+  OTEL_SERVICE_NAME="$s" node "${flags[@]}" --require @imei/tracing/register "services/$s/dist/main.js" >>"$state/logs/$s.log" 2>&1 &
   echo $! > "$state/run/$s.pid"
   echo "mesh: started $s (pid $!, log $state/logs/$s.log)"
 done

@@ -21,7 +21,7 @@ import { CompressionTypes, Partitioners, type Message } from 'kafkajs';
 import { IntakeServiceClient, Observation, topics, type ObservationInput, type ObservationSummary } from '@imei/contracts';
 import { contentTypeOf } from '@imei/kafka';
 import { call, createGrpcClient, devToken } from '@imei/grpc';
-import { createTestTopic, deleteTopics, freePort, repoRoot, stackEnv, testKafka, topicRecordCount, waitFor } from '@imei/testing';
+import { createTestTopic, deleteTopics, freePort, repoRoot, serviceNodeFlags, stackEnv, testKafka, topicRecordCount, waitFor } from '@imei/testing';
 import { startOfAlmatyDay, almatyDate } from '@imei/imei-rules';
 import { deviceOf, seededRandom, writeObservationDump } from './observation-dump-generator';
 import { resetPeak, watchPeak } from './process-rss';
@@ -45,7 +45,7 @@ const TOPIC_SUFFIX = `.bench-${process.pid}`;
 const observationsTopic = `${topics.observations.name}${TOPIC_SUFFIX}`;
 
 async function startIntake(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...nodeArgs('BENCH_INTAKE_NODE_ARGS'), join(repoRoot, 'services/intake/dist/main.js')], {
+  const child = spawn(process.execPath, [...serviceNodeFlags('intake'), ...nodeArgs('BENCH_INTAKE_NODE_ARGS'), join(repoRoot, 'services/intake/dist/main.js')], {
     cwd: repoRoot,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
@@ -221,6 +221,7 @@ async function main(): Promise<void> {
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
   const intake = await startIntake(port);
+  process.stdout.write(`intake node flags (services/intake/package.json config.nodeFlags + BENCH_INTAKE_NODE_ARGS): ${[...serviceNodeFlags('intake'), ...nodeArgs('BENCH_INTAKE_NODE_ARGS')].join(' ') || 'none'}\n`);
   try {
     const today = startOfAlmatyDay(almatyDate(Date.now()));
     const day = (n: number) => today - n * 86_400_000;

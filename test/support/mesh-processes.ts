@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from '@imei/testing';
+import { freePort, serviceNodeFlags } from '@imei/testing';
 import { waitServing } from './health-probe';
 import { meshServices } from './mesh';
 
@@ -40,7 +40,7 @@ export async function startService(name: MeshServiceName, databasePrefix: string
   const http = name === 'list-state' ? { LIST_STATE_HTTP_ADDRESS: `127.0.0.1:${await freePort()}` } : {};
   const prefix = name.toUpperCase().replace(/-/g, '_');
   // Tracing is loaded first and stays off unless `env` sets OTEL_TRACES_EXPORTER (then OTEL_SERVICE_NAME = the service).
-  const child = spawn(process.execPath, ['--require', '@imei/tracing/register', join(repoRoot, 'services', name, 'dist', 'main.js')], {
+  const child = spawn(process.execPath, [...serviceNodeFlags(name), '--require', '@imei/tracing/register', join(repoRoot, 'services', name, 'dist', 'main.js')], {
     cwd: repoRoot,
     env: { ...process.env, OTEL_SERVICE_NAME: name, [`${prefix}_GRPC_ADDRESS`]: grpc, [`${prefix}_METRICS_ADDRESS`]: metrics, MONGODB_DATABASE: `${databasePrefix}_${name.replace(/-/g, '_')}`, KAFKA_GROUP_NAMESPACE: databasePrefix, LOG_LEVEL: 'info', ...http, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -56,9 +56,23 @@ export function unary<Req, Res>(handler: UnaryHandler<Req, Res>, edge: EdgeOptio
   };
 }
 
+/**
+ * grpc-js decodes each request message as it arrives and its request stream (an object-mode Readable)
+ * reads ahead up to 16 decoded messages, the Node default. A client stream of large chunks (2,000
+ * observations each) then holds ~16 decoded chunks that outlive young-generation collections and
+ * are promoted: old-space garbage that drove intake's peak RSS. Two messages read ahead keep the
+ * handler fed (the HTTP/2 window still buffers the raw bytes behind them).
+ */
+const REQUESTS_READ_AHEAD = 2;
+function limitBufferedRequests(call: object): void {
+  const state = (call as { _readableState?: { highWaterMark?: number } })._readableState;
+  if (state !== undefined && typeof state.highWaterMark === 'number') state.highWaterMark = REQUESTS_READ_AHEAD;
+}
+
 /** Wraps `async (requests, ctx) => response` as a grpc-js client-streaming handler. */
 export function clientStreaming<Req, Res>(handler: ClientStreamingHandler<Req, Res>, edge: EdgeOptions): handleClientStreamingCall<Req, Res> {
   return (call, callback) => {
+    limitBufferedRequests(call);
     void serve(call, edge, (ctx) => handler(call, ctx)).then(([error, response]) => callback(error, response));
   };
 }
