@@ -11,18 +11,19 @@
  *     IMEIs, and the read model filled to 100,000,000 IMEIs (typed arrays, not Map).
  * `npm run bench:list-state -- phase` runs the phase-run figure instead (list-state-phase-bench.ts).
  * Env: BENCH_OBSERVATIONS (1000000), BENCH_KNOWN (50000), BENCH_NEW (20000), BENCH_CHECK_IMEIS (1000000),
- * BENCH_LOADS (grpc-batch,grpc-single,http), BENCH_CHECK_SECONDS (10), BENCH_LOAD_PROCESSES (2, for single gRPC checks), BENCH_CONCURRENCY (8 calls in flight per single-check load process), BENCH_LOAD_NODE_ARGS (node options of the load processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`; profile the server with `node --cpu-prof test/dist/bench/list-state-bench.js`), BENCH_MEMORY_IMEIS (10000000), BENCH_REACH_IMEIS (100000000; 0 skips).
+ * BENCH_LOADS (grpc-batch,grpc-single,http), BENCH_CHECK_SECONDS (10), BENCH_LOAD_PROCESSES (2, for single gRPC checks), BENCH_CONCURRENCY (8 calls in flight per single-check load process), BENCH_LOAD_NODE_ARGS (node options of the load processes, default `--max-semi-space-size=1`; e.g. add `--cpu-prof --cpu-prof-dir=/tmp/prof`), BENCH_NODE_ARGS (node options added to list-state's own config.nodeFlags for this process; profile it with `node --cpu-prof test/dist/bench/list-state-bench.js`), BENCH_VERBOSE (server event-loop delay and GC pauses during each load), BENCH_MEMORY_IMEIS (10000000), BENCH_REACH_IMEIS (100000000; 0 skips).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { ListStateServiceService, topics, type Observation } from '@imei/contracts';
 import { devToken, startGrpcServer, TokenTable } from '@imei/grpc';
 import { startOfAlmatyDay } from '@imei/imei-rules';
 import { runConsumer, TopicProducer } from '@imei/kafka';
 import { createLogger } from '@imei/log';
-import { createTestTopic, deleteTopics, repoRoot, testKafka, testStore, uniqueName, waitFor } from '@imei/testing';
+import { createTestTopic, deleteTopics, repoRoot, serviceNodeFlags, testKafka, testStore, uniqueName, waitFor } from '@imei/testing';
 import { RateLimiter, startEquipmentStatusHttp } from '@imei/list-state/dist/adapters/equipment-status-http';
 import { ListReadModel } from '@imei/list-state/dist/adapters/list-read-model';
 import { listStateApp } from '@imei/list-state/dist/adapters/list-state-app';
@@ -39,8 +40,12 @@ const CHECK_SECONDS = env('BENCH_CHECK_SECONDS', 10);
 const MEMORY_IMEIS = env('BENCH_MEMORY_IMEIS', 10_000_000);
 const REACH_IMEIS = env('BENCH_REACH_IMEIS', 100_000_000);
 const LOAD_PROCESSES = env('BENCH_LOAD_PROCESSES', 2);
-/** Node options of the load processes, e.g. `--cpu-prof` (the server is this process: pass its options to node). */
-const LOAD_NODE_ARGS = (process.env.BENCH_LOAD_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+/**
+ * Node options of the load processes. Default: a small young generation — every HTTP/2 stream's objects
+ * stay reachable through node's weak stream handle until a full GC, so with the default young generation
+ * the load process's own 10-20 ms scavenges land in the latencies it measures. `--cpu-prof` profiles them.
+ */
+const LOAD_NODE_ARGS = (process.env.BENCH_LOAD_NODE_ARGS ?? '--max-semi-space-size=1').split(' ').filter((a) => a !== '');
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const MB = 1024 * 1024;
@@ -300,6 +305,30 @@ async function loadProcess(kind: string, port: number, seconds: number, imeis: n
   agent.destroy();
 }
 
+/** BENCH_VERBOSE: the server process's event-loop delay and GC pauses while a load runs. */
+function serverPauses(): { stop: () => string } {
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  const gc = { count: 0, ms: 0, max: 0, major: 0 };
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gc.count++;
+      gc.ms += entry.duration;
+      gc.max = Math.max(gc.max, entry.duration);
+      if ((entry as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gc.major++;
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    stop: () => {
+      delay.disable();
+      observer.disconnect();
+      const ms = (ns: number) => (ns / 1e6).toFixed(1);
+      return `event-loop delay p50 ${ms(delay.percentile(50))} ms, p99 ${ms(delay.percentile(99))} ms, max ${ms(delay.max)} ms; ${gc.count} GC pauses (${gc.major} major), ${gc.ms.toFixed(0)} ms in all; heap ${(process.memoryUsage().heapUsed / MB).toFixed(0)} MB, longest ${gc.max.toFixed(1)} ms`;
+    },
+  };
+}
+
 /** Resident bytes per IMEI of the read model and the known-IMEI cache, in a fresh process. */
 function memoryProcess(what: string, count: number): void {
   const rss = () => process.memoryUsage().rss;
@@ -347,13 +376,26 @@ async function main(): Promise<void> {
     return;
   }
 
+  // list-state lives in this process: run it with the service's own node flags (package.json
+  // config.nodeFlags, as run-mesh starts it) plus BENCH_NODE_ARGS.
+  const flags = [...serviceNodeFlags('list-state'), ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '')];
+  if (flags.length > 0 && process.env.BENCH_LIST_STATE_FLAGS !== '1') {
+    out(`list-state node flags (services/list-state/package.json config.nodeFlags + BENCH_NODE_ARGS): ${flags.join(' ')}`);
+    const child = spawn(process.execPath, [...process.execArgv, ...flags, __filename, ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, BENCH_LIST_STATE_FLAGS: '1' } });
+    const [code] = (await once(child, 'exit')) as [number | null];
+    process.exitCode = code ?? 1;
+    return;
+  }
+
   // BENCH_STACK_UP=0 runs against a stack already up (e.g. another engineer's FerretDB on 27017).
   if (process.env.BENCH_STACK_UP !== '0') execFileSync('bash', [join(repoRoot, 'deploy/local/stack.sh'), 'up'], { stdio: 'inherit', cwd: repoRoot });
   const bench = await observationFigures();
   for (const kind of (process.env.BENCH_LOADS ?? 'grpc-batch,grpc-single,http').split(',').filter((k) => k !== '' && k !== 'none')) {
     // One HTTP load process already saturates the server's share of the 2 cores; grpc-single takes two.
     const processes = kind === 'grpc-single' ? LOAD_PROCESSES : 1;
+    const server = serverPauses();
     const r = await load(kind, kind === 'http' ? bench.httpPort : bench.grpcPort, processes);
+    if (process.env.BENCH_VERBOSE) out(`  server process during the load: ${server.stop()}`);
     const unit = kind === 'grpc-batch' ? 'IMEIs/s' : 'req/s';
     out(`${kind} checks: ${fmt(r.imeis / r.seconds)} ${unit} (${fmt(r.calls)} calls in ${r.seconds.toFixed(1)} s from ${processes} load process${processes > 1 ? 'es' : ''}), p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms`);
   }
