@@ -35,7 +35,7 @@ export function unary<Req, Res>(handler: UnaryHandler<Req, Res>, edge: EdgeOptio
     let pending: Promise<Res>;
     try {
       ctx = createCallContext(call, edge.authenticator.authenticate(call.metadata));
-      pending = handler(call.request, ctx);
+      pending = Promise.resolve(handler(call.request, ctx));
     } catch (error) {
       const failure = failed(call, edge, ctx, error);
       grpcMetrics().handled(call.getPath(), failure.code, (performance.now() - started) / 1000);
