@@ -31,6 +31,15 @@ export interface OperatorNotifierConfig {
   /** OPERATOR_NOTIFIER_NOTICE_INTERVAL_SECONDS: how often due notices are published; default 3600. */
   noticeIntervalMs: number;
   /**
+   * OPERATOR_NOTIFIER_COMPACTION_HORIZON_HOURS: links of the block-list projection stored less than this long
+   * ago are never folded into their base; default 24 (far beyond any session timeout or poll interval).
+   */
+  compactionHorizonMs: number;
+  /** OPERATOR_NOTIFIER_COMPACTION_INTERVAL_MINUTES: how often this member runs a compaction; 0 disables; default 60. */
+  compactionIntervalMs: number;
+  /** OPERATOR_NOTIFIER_COMPACTION_MAX_IMEIS: IMEIs folded per compaction run at most; default 10000. */
+  compactionMaxImeis: number;
+  /**
    * OPERATOR_NOTIFIER_CRASH_AFTER_STORE: fault injection for the crash test only. When true the process
    * kills itself with SIGKILL right after storing a batch of block-list changes and before publishing
    * them. Default false; never set it in a deployment.
@@ -54,6 +63,9 @@ export function readConfig(env = new EnvReader()): OperatorNotifierConfig {
     subscriberRetentionMs: env.int('OPERATOR_NOTIFIER_SUBSCRIBER_RETENTION_DAYS', 90, 1, 3650) * DAY_MS,
     enforcementGraceMs: env.int('OPERATOR_NOTIFIER_ENFORCEMENT_GRACE_HOURS', 24, 0, 24 * 365) * 3_600_000,
     noticeIntervalMs: env.int('OPERATOR_NOTIFIER_NOTICE_INTERVAL_SECONDS', 3600, 1, 86_400) * 1000,
+    compactionHorizonMs: env.int('OPERATOR_NOTIFIER_COMPACTION_HORIZON_HOURS', 24, 1, 24 * 365) * 3_600_000,
+    compactionIntervalMs: env.int('OPERATOR_NOTIFIER_COMPACTION_INTERVAL_MINUTES', 60, 0, 7 * 24 * 60) * 60_000,
+    compactionMaxImeis: env.int('OPERATOR_NOTIFIER_COMPACTION_MAX_IMEIS', 10_000, 1, 10_000_000),
     crashAfterStore: env.bool('OPERATOR_NOTIFIER_CRASH_AFTER_STORE', false),
   };
 }

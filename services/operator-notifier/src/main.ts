@@ -1,5 +1,6 @@
 import { topics } from '@imei/contracts';
 import { ServiceRuntime } from '@imei/runtime';
+import { BlockListCompactor } from './adapters/block-list-compactor';
 import { BLOCK_LIST_CONSUMER_OPTIONS, notifierApp } from './adapters/notifier-app';
 import { readConfig } from './config';
 
@@ -40,6 +41,18 @@ async function main(): Promise<void> {
       .catch((error) => runtime.logger.warn({ err: error }, 'notice run failed; retried at the next interval'));
   }, config.noticeIntervalMs);
   runtime.onStop({ name: 'notices', run: async () => { clearInterval(timer); await noticeRun; } });
+  if (config.compactionIntervalMs > 0) {
+    // Every member runs it: runs are idempotent and fenced (README, "Compaction of the chain").
+    const compactor = new BlockListCompactor(app.blockListStore, { horizonMs: config.compactionHorizonMs, maxImeis: config.compactionMaxImeis });
+    let compaction = Promise.resolve();
+    const compactionTimer = setInterval(() => {
+      compaction = compaction
+        .then(() => compactor.run(Date.now()))
+        .then((outcome) => void (outcome.folded > 0 && runtime.logger.info(outcome, 'block-list chain compacted')))
+        .catch((error) => runtime.logger.warn({ err: error }, 'block-list compaction failed; retried at the next interval'));
+    }, config.compactionIntervalMs);
+    runtime.onStop({ name: 'compaction', run: async () => { clearInterval(compactionTimer); await compaction; } });
+  }
   await runtime.serve(config.grpcAddress, [app.grpc]);
 }
 

@@ -94,9 +94,8 @@ export class BlockListProcessor {
     if (stored.existing.length > 0) {
       // A key was taken: a rival member stored a projection this member's table missed.
       const taken = new Set(stored.existing);
-      const now = await this.store.load(stored.existing);
+      const now = await this.read(stored.existing);
       outcome.reads = stored.existing.length;
-      this.table.remember(now.values());
       const moved = writes.filter((w) => w.previousVersion !== undefined && taken.has(w.next.imei14)).map((w) => w.next.imei14);
       if (moved.length > 0) {
         // A transition out of the version decided against exists: the head moved under this member, which
@@ -150,11 +149,42 @@ export class BlockListProcessor {
     return outcome;
   }
 
-  /** Stores projections and keeps the table in step with those stored. */
+  /**
+   * Stores projections and keeps the table in step with those stored. A link stored out of a version this
+   * member learnt before the compaction fence now read may have been stored in the slot of a link that a
+   * compaction deleted (a stale table): such a link is kept only if its version is not below the IMEI's
+   * stored base; otherwise the batch publishes nothing and fails as retriable (README, "Compaction").
+   */
   private async write(writes: readonly ProjectionWrite[]): Promise<{ existing: string[] }> {
+    const epochBefore = this.table.fenceSeen();
+    const known = new Map(writes.filter((w) => w.previousVersion !== undefined).map((w) => [w.next.imei14, this.table.knownEpochOf(w.next.imei14)]));
     const result = await this.store.write(writes);
     const existing = new Set(result.existing);
-    this.table.remember(writes.filter((w) => !existing.has(w.next.imei14)).map((w) => w.next));
+    const stored = writes.filter((w) => !existing.has(w.next.imei14));
+    this.table.remember(stored.map((w) => w.next), epochBefore);
+    const links = stored.filter((w) => w.previousVersion !== undefined);
+    if (links.length === 0) return result;
+    const fence = await this.store.fenceEpoch();
+    this.table.observeFence(fence);
+    const suspect = links.filter((w) => known.get(w.next.imei14)! < fence);
+    if (suspect.length === 0) return result;
+    const bases = await this.store.baseVersions(suspect.map((w) => w.next.imei14));
+    const folded = suspect.filter((w) => (bases.get(w.next.imei14) ?? 0) > w.previousVersion!).map((w) => w.next.imei14);
+    if (folded.length > 0) {
+      // Decided against a version a compaction folded away: the link is off the chain (loads never follow it,
+      // the next compaction deletes it). The table learns the stored heads; nothing is published.
+      await this.read(folded);
+      throw new ProjectionConflictError(folded);
+    }
     return result;
+  }
+
+  /** Reads stored heads into the table (the fence read first: the epoch they are known at). */
+  private async read(imei14s: readonly string[]): Promise<Map<string, ProjectedImei>> {
+    const epoch = await this.store.fenceEpoch();
+    this.table.observeFence(epoch);
+    const heads = await this.store.load(imei14s);
+    this.table.remember(heads.values(), epoch);
+    return heads;
   }
 }

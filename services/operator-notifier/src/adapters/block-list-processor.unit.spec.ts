@@ -18,15 +18,29 @@ function record(imei14: string, version: number, state: ListState): ConsumedReco
  * A processor over an in-memory store whose table was loaded with `loaded`, while a rival member already
  * stored `rival` (the keys it took: imei14 → head).
  */
-function processorWith(loaded: ProjectedImei[], rival: ProjectedImei[]) {
+function processorWith(loaded: ProjectedImei[], rival: ProjectedImei[], compaction = { fence: 0, folded: [] as ProjectedImei[] }) {
   const stored = new Map(loaded.map((p) => [p.imei14, p]));
-  const rivals = new Map(rival.map((p) => [p.imei14, p]));
+  const rivals = new Map([...compaction.folded, ...rival].map((p) => [p.imei14, p]));
+  const folded = new Map(compaction.folded.map((p) => [p.imei14, p.listVersion]));
   const writes: ProjectionWrite[] = [];
+  let fence = 0;
+  const baseReads: string[] = [];
   const store = {
-    loadAll: async () => new Map(stored),
+    fenceEpoch: async () => fence,
+    baseVersions: async (ids: readonly string[]) => {
+      baseReads.push(...ids);
+      return new Map(ids.map((id) => [id, folded.get(id) ?? stored.get(id)?.listVersion ?? 0]));
+    },
+    loadAll: async () => {
+      // The table is loaded before the compaction (at fence 0); the compaction runs right after.
+      const all = new Map(stored);
+      fence = compaction.fence;
+      return all;
+    },
     load: async (ids: readonly string[]) => new Map(ids.flatMap((id) => { const p = rivals.get(id) ?? stored.get(id); return p ? [[id, p] as const] : []; })),
     write: async (batch: readonly ProjectionWrite[]) => {
-      const existing = batch.filter((w) => rivals.has(w.next.imei14) && (w.previousVersion ?? 0) < rivals.get(w.next.imei14)!.listVersion).map((w) => w.next.imei14);
+      // A folded IMEI's links below its base were deleted: their keys are free again.
+      const existing = batch.filter((w) => rivals.has(w.next.imei14) && (w.previousVersion ?? 0) < rivals.get(w.next.imei14)!.listVersion && !(folded.has(w.next.imei14) && w.previousVersion !== undefined)).map((w) => w.next.imei14);
       writes.push(...batch.filter((w) => !existing.includes(w.next.imei14)));
       return { existing };
     },
@@ -35,7 +49,7 @@ function processorWith(loaded: ProjectedImei[], rival: ProjectedImei[]) {
   const producer = { send: async (_t: unknown, out: OutgoingRecord<BlockListEntry>[]) => void sent.push(...out) } as unknown as TopicProducer;
   const table = new ProjectionTable(store);
   const processor = new BlockListProcessor(store, table, producer, { name: 'block-list' } as TopicSpec<BlockListEntry>);
-  return { processor, table, sent, writes };
+  return { processor, table, sent, writes, baseReads };
 }
 
 describe('BlockListProcessor when a rival member stored first', () => {
@@ -59,5 +73,36 @@ describe('BlockListProcessor when a rival member stored first', () => {
     const outcome = await processor.process([record('c', 1, ListState.LIST_STATE_BLACK)]);
     expect(sent.map((r) => [r.key, r.value?.listVersion, r.value?.blockedAt.getTime()])).toEqual([['c', 1, 5]]);
     expect(outcome).toMatchObject({ republished: 1, reads: 1 });
+  });
+});
+
+describe('BlockListProcessor after a compaction deleted links under a stale table', () => {
+  it('a link stored in the slot of a deleted one (decided against a folded version) publishes nothing, and the retry finds the change stale', async () => {
+    // The table knows a at v1 (loaded at fence 0). Since then a rival moved a to v3 and a compaction folded
+    // a's base to v3 and deleted a@1 and a@2 (fence 1). This member's unblock of a at v2 finds the key a@1 free.
+    const { processor, table, sent, baseReads } = processorWith([blocked('a', 1), blocked('b', 1)], [], { fence: 1, folded: [blocked('a', 3)] });
+    const batch = [record('a', 2, ListState.LIST_STATE_WHITE), record('b', 2, ListState.LIST_STATE_WHITE)];
+    await expect(processor.process(batch)).rejects.toThrow(/1 IMEI\(s\): a$/);
+    expect(sent).toEqual([]);
+    expect(baseReads.sort()).toEqual(['a', 'b']);
+    expect((await table.current()).get('a')).toEqual(blocked('a', 3));
+
+    const outcome = await processor.process(batch);
+    // a: v2 is below the stored v3, stale; b: its unblock (verified against b's base) re-published.
+    expect(sent.map((r) => [r.key, r.value?.listVersion ?? null])).toEqual([['b', null]]);
+    expect(outcome).toMatchObject({ stale: 1, republished: 1 });
+  });
+
+  it('checks a link against the base only while its entry predates the fence', async () => {
+    const { processor, sent, baseReads } = processorWith([blocked('b', 1)], [], { fence: 1, folded: [] });
+    await processor.process([record('b', 2, ListState.LIST_STATE_WHITE)]);
+    expect(baseReads).toEqual(['b']);
+    // v2 was stored before this member had read fence 1 (its first read was after that store): checked again.
+    await processor.process([record('b', 3, ListState.LIST_STATE_BLACK)]);
+    expect(baseReads).toEqual(['b', 'b']);
+    // v3 was stored after fence 1 was read: the link out of it needs no base read.
+    await processor.process([record('b', 4, ListState.LIST_STATE_WHITE)]);
+    expect(baseReads).toEqual(['b', 'b']);
+    expect(sent.map((r) => [r.key, r.value?.listVersion ?? null])).toEqual([['b', null], ['b', 3], ['b', null]]);
   });
 });

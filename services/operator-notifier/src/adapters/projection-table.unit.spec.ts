@@ -7,7 +7,7 @@ const entry = (imei14: string, listVersion: number): ProjectedImei => ({ imei14,
 /** A store whose loads answer from `loads` in turn (an Error rejects). */
 function storeAnswering(...loads: Array<Map<string, ProjectedImei> | Error>): { store: BlockListStore; calls: () => number } {
   let calls = 0;
-  const store = { loadAll: async () => {
+  const store = { fenceEpoch: async () => 0, loadAll: async () => {
     const next = loads[Math.min(calls++, loads.length - 1)]!;
     if (next instanceof Error) throw next;
     return new Map(next);
@@ -20,7 +20,7 @@ describe('ProjectionTable', () => {
     const { store, calls } = storeAnswering(new Map([['a', entry('a', 1)]]));
     const table = new ProjectionTable(store);
     expect((await table.current()).get('a')).toEqual(entry('a', 1));
-    table.remember([entry('a', 2), entry('b', 1)]);
+    table.remember([entry('a', 2), entry('b', 1)], 0);
     const current = await table.current();
     expect([current.get('a'), current.get('b')]).toEqual([entry('a', 2), entry('b', 1)]);
     expect(calls()).toBe(1);
