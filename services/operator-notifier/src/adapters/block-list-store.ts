@@ -4,7 +4,7 @@ import { findByIds } from '@imei/mongo';
 import type { BlockListRecord, ProjectedImei } from '../domain/block-list-projection';
 import { LinkIndex, linkIdOf, type ProjectionLink } from '../domain/projection-chain';
 
-/** Collection `block_list`: `_id` = imei14, an IMEI's first projection (its base), never changed. */
+/** Collection `block_list`: `_id` = imei14, an IMEI's base: its first projection, moved forward only by compaction (a guarded update). */
 export interface BlockListDocument {
   _id: string;
   listVersion: number;
@@ -57,8 +57,9 @@ const isDuplicateKey = (e: unknown): boolean => (e as { code?: number }).code ==
  * one unordered `insertMany` per collection and batch): an IMEI's first projection into `block_list`
  * (`_id` imei14), every later one into `block_list_changes` keyed by the version it replaced
  * (`domain/projection-chain.ts`). The unique `_id` rejects a second writer of either: a member that
- * decided against a version that is no longer the head finds its key taken. Reads are concurrent `_id`
- * look-ups that follow the chain.
+ * decided against a version that is no longer the head finds its key taken (once compaction has deleted
+ * a key, the processor's fence check takes over: README, "Compaction of the chain"). Reads are concurrent
+ * `_id` look-ups that follow the chain.
  */
 export class BlockListStore {
   readonly collection: Collection<BlockListDocument>;
