@@ -2,6 +2,9 @@ import { findByIds } from '@imei/mongo';
 import { planFold, type FoldPlan, type TimedLink } from '../domain/chain-compaction';
 import type { BlockListStore } from './block-list-store';
 
+/** Link deletes per bulkWrite (each an `_id` equality: FerretDB's indexed shape). */
+const DELETE_CHUNK = 500;
+
 export interface BlockListCompactorOptions {
   /** Links stored less than this long ago are never folded (README, "Compaction of the chain"). */
   horizonMs: number;
@@ -29,7 +32,8 @@ export interface CompactionOutcome {
  * link older than the horizon; (2) the compaction fence is raised — after everything this run will delete
  * was read, before anything is deleted; (3) per IMEI, the base is moved forward with a guarded update
  * (`{_id, listVersion: old}`: a base only ever moves forward, and a run that lost the race skips the IMEI),
- * and only then the links out of versions below the new base are deleted, by `_id`.
+ * and only once every base of the run is moved are the links out of versions below the new bases
+ * deleted, by `_id` (bulk deletes).
  */
 export class BlockListCompactor {
   constructor(
@@ -59,23 +63,28 @@ export class BlockListCompactor {
     const outcome: CompactionOutcome = { folded: 0, deleted: 0, skipped: 0, remaining: due.size - chosen.length };
     if (plans.length === 0) return outcome;
     await this.store.raiseFence();
+    const moved: FoldPlan[] = [];
     await inParallel(plans, concurrency, async (plan) => {
       if (plan.base.listVersion > plan.fromVersion) {
-        const moved = await this.store.collection.updateOne(
+        const update = await this.store.collection.updateOne(
           { _id: plan.base.imei14, listVersion: plan.fromVersion },
           { $set: { listVersion: plan.base.listVersion, blocked: plan.base.blocked } },
         );
-        if (moved.matchedCount === 0) {
+        if (update.matchedCount === 0) {
           outcome.skipped++;
           return;
         }
       }
-      for (const id of plan.deleteIds) {
-        const { deletedCount } = await this.store.links.deleteOne({ _id: id });
-        outcome.deleted += deletedCount;
-      }
-      outcome.folded++;
+      moved.push(plan);
     });
+    // Every base above is moved (or was already there): only now its links below go, by `_id`, in bulk.
+    const ids = moved.flatMap((plan) => plan.deleteIds);
+    const chunks = Array.from({ length: Math.ceil(ids.length / DELETE_CHUNK) }, (_, i) => ids.slice(i * DELETE_CHUNK, (i + 1) * DELETE_CHUNK));
+    await inParallel(chunks, concurrency, async (chunk) => {
+      const { deletedCount } = await this.store.links.bulkWrite(chunk.map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false });
+      outcome.deleted += deletedCount;
+    });
+    outcome.folded = moved.length;
     return outcome;
   }
 }
