@@ -85,6 +85,9 @@ describe('list-state consumer over the real broker and FerretDB', () => {
     const imei = nextImei();
     await h.observe(imei, at('2025-06-01'));
     const first = await h.entry(imei);
+    // The batch remembers its entries in the cache after its other writes: wait for that before
+    // forgetting, or the batch's last step re-teaches the cache after the clear.
+    await waitFor('the first sighting remembered', () => h.app.cache.knows(imei));
     // A member that just took the partition over: empty cache, and a read model that does not help.
     h.app.cache.clear();
     h.app.feed!.ready = false;
